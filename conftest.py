@@ -1,0 +1,1 @@
+"""Shared test setup: see tests/factories.py and tests/world.py for the data fixtures."""

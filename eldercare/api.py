@@ -1,0 +1,7 @@
+"""/api/v1/ routes; each domain app contributes its viewsets here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("eldercare.registry.api")),
+]

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:dashboard", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("eldercare.accounts.urls")),
+    path("registry/", include("eldercare.registry.urls")),
+    path("api/v1/", include("eldercare.api")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
