@@ -1,0 +1,131 @@
+"""The one place that decides what a user may see and do. Fails closed.
+
+- Scope: a user sees the subtree of the region they are bound to (12-digit code range on the
+  model's `scope_field`). A system administrator sees everything; a user with no binding or an
+  unknown role sees nothing.
+- Actions: each role has a fixed set of actions; views and API endpoints declare the action they
+  need (`requires` / `ActionPermission`), never compare role strings themselves.
+- A record outside the user's scope is a 404, exactly like one that does not exist.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+
+from eldercare.accounts.models import Role
+from eldercare.regions.codes import RegionCodeError, is_within, subtree_range
+
+
+class Action(StrEnum):
+    VIEW_REGISTRY = "view_registry"
+    EDIT_REGISTRY = "edit_registry"
+    IMPORT_REGISTRY = "import_registry"
+    EXPORT_REGISTRY = "export_registry"
+    VIEW_UNMASKED = "view_unmasked"
+    MANAGE_REGIONS = "manage_regions"
+    VIEW_AUDIT = "view_audit"
+
+
+_OFFICIAL = frozenset(Action) - {Action.MANAGE_REGIONS}
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.SYSTEM_ADMIN: frozenset(Action),
+    Role.CITY_ADMIN: frozenset(Action),
+    Role.COUNTY_ADMIN: frozenset(Action),
+    Role.TOWNSHIP_WORKER: _OFFICIAL - {Action.VIEW_AUDIT},
+    Role.VILLAGE_WORKER: frozenset(
+        {Action.VIEW_REGISTRY, Action.EDIT_REGISTRY, Action.VIEW_UNMASKED}
+    ),
+    Role.ASSESSOR: frozenset({Action.VIEW_REGISTRY, Action.VIEW_UNMASKED}),
+    # Providers and caregivers reach residents through their orders (a later issue), not the registry.
+    Role.PROVIDER_MANAGER: frozenset(),
+    Role.CAREGIVER: frozenset(),
+    Role.AUDITOR: frozenset({Action.VIEW_REGISTRY, Action.EXPORT_REGISTRY, Action.VIEW_AUDIT}),
+}
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def _is_active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can(user: Any, action: Action) -> bool:
+    if not _is_active(user):
+        return False
+    return action in ROLE_ACTIONS.get(user.role, frozenset())
+
+
+def require(user: Any, action: Action) -> None:
+    if not can(user, action):
+        raise PermissionDenied(f"当前角色无权执行此操作：{action}")
+
+
+def scope_code(user: Any) -> str | None:
+    """ "" for the whole country, a 12-digit code for a subtree, None for nothing at all."""
+    if not _is_active(user) or user.role not in ROLE_ACTIONS:
+        return None
+    if user.role == Role.SYSTEM_ADMIN:
+        return ""
+    code = user.region_code or ""
+    try:
+        subtree_range(code)
+    except RegionCodeError:
+        return None
+    return code
+
+
+def in_scope(user: Any, region_code: str) -> bool:
+    code = scope_code(user)
+    if code is None:
+        return False
+    if code == "":
+        return True
+    try:
+        return is_within(region_code, code)
+    except RegionCodeError:
+        return False
+
+
+def scoped(user: Any, queryset: models.QuerySet[ModelT]) -> models.QuerySet[ModelT]:
+    """The queryset restricted to the user's subtree through the model's `scope_field`."""
+    field = getattr(queryset.model, "scope_field", None)
+    if field is None:
+        raise TypeError(f"{queryset.model.__name__} declares no scope_field; it cannot be scoped")
+    code = scope_code(user)
+    if code is None:
+        return queryset.none()
+    if code == "":
+        return queryset
+    low, high = subtree_range(code)
+    return queryset.filter(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+def get_scoped_or_404(user: Any, queryset: models.QuerySet[ModelT], **lookup: Any) -> ModelT:
+    try:
+        return scoped(user, queryset).get(**lookup)
+    except (ObjectDoesNotExist, ValueError) as error:
+        raise Http404("记录不存在") from error
+
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def requires(action: Action) -> Callable[[ViewFunc], ViewFunc]:
+    """Page decorator: a login, then the role's permission for `action` (403 otherwise)."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        wrapper.required_action = action  # type: ignore[attr-defined]
+        return login_required(wrapper)
+
+    return decorate
