@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("eldercare.regions.api")),
     path("", include("eldercare.registry.api")),
 ]

@@ -128,6 +128,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", default=True)
 AXES_VERBOSE = False
+# Behind the reverse proxy every request comes from 127.0.0.1; nginx overwrites X-Real-IP with the
+# client's address, so the lockout is per user and client, not per user alone.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_REAL_IP", "REMOTE_ADDR") if env_bool("BEHIND_TLS_PROXY") else ("REMOTE_ADDR",)
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

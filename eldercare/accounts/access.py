@@ -16,10 +16,13 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from eldercare.accounts.models import Role
-from eldercare.regions.codes import RegionCodeError, is_within, subtree_range
+from eldercare.regions.codes import RegionCodeError, ancestor_codes, is_within, subtree_range
+from eldercare.regions.models import Region
 
 
 class Action(StrEnum):
@@ -106,6 +109,17 @@ def scoped(user: Any, queryset: models.QuerySet[ModelT]) -> models.QuerySet[Mode
     return queryset.filter(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
+def scoped_regions(user: Any) -> QuerySet[Region]:
+    """Current regions inside the user's scope, plus the ancestors that lead to their region."""
+    code = scope_code(user)
+    current = Region.objects.current()
+    if code is None:
+        return current.none()
+    if code == "":
+        return current
+    return current.within(code) | current.filter(code__in=ancestor_codes(code))
+
+
 def get_scoped_or_404(user: Any, queryset: models.QuerySet[ModelT], **lookup: Any) -> ModelT:
     try:
         return scoped(user, queryset).get(**lookup)
@@ -113,7 +127,7 @@ def get_scoped_or_404(user: Any, queryset: models.QuerySet[ModelT], **lookup: An
         raise Http404("记录不存在") from error
 
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def requires(action: Action) -> Callable[[ViewFunc], ViewFunc]:
@@ -121,7 +135,7 @@ def requires(action: Action) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             require(request.user, action)
             return view(request, *args, **kwargs)
 

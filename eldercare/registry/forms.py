@@ -1,5 +1,8 @@
 """Page forms collect raw values only; the services validate (the same rules as API and import)."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +22,7 @@ from eldercare.registry.choices import (
 from eldercare.registry.validation import FieldProblem
 
 
-def _blank_first(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _blank_first(choices: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     return [("", "—"), *choices]
 
 
@@ -48,7 +51,7 @@ class ResidentForm(forms.Form):
     )
     disability_grade = forms.ChoiceField(
         label=_("残疾等级"),
-        choices=_blank_first([(str(v), label) for v, label in DisabilityGrade.choices]),
+        choices=_blank_first([(str(value), label) for value, label in DisabilityGrade.choices]),
         required=False,
     )
     medical_insurance = forms.ChoiceField(

@@ -64,7 +64,7 @@ def sub_region_counts(
     if child_length is None:
         return []
     padding = "0" * (CODE_LENGTH - child_length)
-    rows = (
+    rows = list(
         residents.annotate(child=Concat(Substr("region_code", 1, child_length), Value(padding)))
         .values("child")
         .annotate(
@@ -74,11 +74,11 @@ def sub_region_counts(
         )
         .order_by("child")
     )
-    names = region_names(row["child"] for row in rows)
+    names = region_names(str(row["child"]) for row in rows)
     return [
         SubRegionCount(
-            row["child"],
-            names.get(row["child"], row["child"]),
+            str(row["child"]),
+            names.get(str(row["child"]), str(row["child"])),
             row["total"],
             row["special"],
             row["very_old"],

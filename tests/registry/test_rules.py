@@ -53,16 +53,16 @@ def test_a_61_year_old_in_general_circumstances_has_no_category() -> None:
 @pytest.mark.parametrize(
     ("facts", "expected"),
     [
-        (dict(disability_grade=2), {Category.SEVERELY_DISABLED}),
-        (dict(disability_grade=3), set()),
+        ({"disability_grade": 2}, {Category.SEVERELY_DISABLED}),
+        ({"disability_grade": 3}, set()),
         (
-            dict(family_planning_status="bereaved"),
+            {"family_planning_status": "bereaved"},
             {Category.BEREAVED, Category.FAMILY_PLANNING_SPECIAL},
         ),
-        (dict(family_planning_status="disabled_child"), {Category.FAMILY_PLANNING_SPECIAL}),
-        (dict(economic_status="poverty_alleviated"), {Category.POVERTY_ALLEVIATED}),
-        (dict(economic_status="marginal"), {Category.MARGINAL, Category.ECONOMICALLY_DIFFICULT}),
-        (dict(living_arrangement="left_behind"), {Category.LEFT_BEHIND}),
+        ({"family_planning_status": "disabled_child"}, {Category.FAMILY_PLANNING_SPECIAL}),
+        ({"economic_status": "poverty_alleviated"}, {Category.POVERTY_ALLEVIATED}),
+        ({"economic_status": "marginal"}, {Category.MARGINAL, Category.ECONOMICALLY_DIFFICULT}),
+        ({"living_arrangement": "left_behind"}, {Category.LEFT_BEHIND}),
     ],
 )
 def test_single_facts(facts: dict, expected: set) -> None:

@@ -1,0 +1,159 @@
+"""Background work of the registry: screening-sheet imports started from the page or the API.
+
+An upload becomes an ImportJob (a dry run first, by default) and runs in the django-q worker;
+confirming a finished dry run queues a real import of the same stored file.
+"""
+
+import secrets
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from eldercare.accounts.access import Action, in_scope, require
+from eldercare.registry.importing.errors import FileImportError
+from eldercare.registry.importing.pipeline import ImportResult, import_residents
+from eldercare.registry.importing.readers import check_suffix
+from eldercare.registry.importing.report import write_error_report
+from eldercare.registry.models import ImportJob, ImportStatus
+
+PROGRESS_EVERY_ROWS = 1_000
+PROGRESS_EVERY_SECONDS = 0.5
+# The job's JSON is shown on a page; the complete list is in the error report file.
+RESULT_ERRORS_KEPT = 1_000
+
+
+class ImportJobError(BadRequest):
+    """The job is not in a state that allows the request (a 400, not a server error)."""
+
+
+def start_import_job(
+    *, actor: Any, uploaded_file: UploadedFile, is_dry_run: bool, is_valid_only: bool
+) -> ImportJob:
+    """Store the upload as a queued job; the worker starts once the transaction commits."""
+    require(actor, Action.IMPORT_REGISTRY)
+    original_name = Path(uploaded_file.name or "").name
+    suffix = check_suffix(original_name)
+    with transaction.atomic():
+        job = ImportJob(
+            created_by=actor,
+            region_code=actor.region_code or "",
+            original_name=original_name[:200],
+            is_dry_run=is_dry_run,
+            is_valid_only=is_valid_only,
+        )
+        # A random stored name: the original may be long, or name a person.
+        job.file.save(f"{secrets.token_hex(8)}{suffix}", uploaded_file, save=False)
+        job.save()
+        _enqueue(job)
+    return job
+
+
+def confirm_import_job(*, actor: Any, job: ImportJob) -> ImportJob:
+    """A real import of a finished dry run's file, with the same valid-rows-only choice."""
+    require(actor, Action.IMPORT_REGISTRY)
+    if job.created_by_id != actor.pk and not in_scope(actor, job.region_code):
+        raise Http404("记录不存在")
+    if not job.is_dry_run or job.status != ImportStatus.DONE:
+        raise ImportJobError("只能确认已完成且可以导入的预检任务")
+    with transaction.atomic():
+        confirmed = ImportJob.objects.create(
+            created_by=actor,
+            region_code=actor.region_code or "",
+            file=job.file.name,
+            original_name=job.original_name,
+            is_dry_run=False,
+            is_valid_only=job.is_valid_only,
+        )
+        _enqueue(confirmed)
+    return confirmed
+
+
+def _enqueue(job: ImportJob) -> None:
+    transaction.on_commit(
+        lambda: async_task(
+            "eldercare.registry.tasks.run_import_job", job.pk, task_name=f"import-job-{job.pk}"
+        )
+    )
+
+
+def run_import_job(job_id: int) -> None:
+    """The worker's body for one ImportJob; runs once even if the task is delivered twice."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    try:
+        result = import_residents(
+            Path(job.file.path),
+            actor=job.created_by,
+            dry_run=job.is_dry_run,
+            valid_only=job.is_valid_only,
+            progress=_progress_saver(job),
+            on_total=partial(_save_total, job.pk),
+            file_name=job.original_name,
+        )
+    except (FileImportError, PermissionDenied) as error:
+        _finish(job, ImportStatus.FAILED, {"error": str(error)})
+    except Exception:
+        # The traceback goes to the worker's log and task record; the page needs an end state.
+        _finish(job, ImportStatus.FAILED, {"error": "导入时发生内部错误，请联系系统管理员"})
+        raise
+    else:
+        _finish_with_result(job, result)
+
+
+def _save_total(job_id: int, total: int) -> None:
+    ImportJob.objects.filter(pk=job_id).update(rows_total=total)
+
+
+def _progress_saver(job: ImportJob) -> Callable[[int], None]:
+    last_rows = 0
+    last_time = time.monotonic()
+
+    def save(rows_done: int) -> None:
+        nonlocal last_rows, last_time
+        now = time.monotonic()
+        if (
+            rows_done - last_rows >= PROGRESS_EVERY_ROWS
+            and now - last_time >= PROGRESS_EVERY_SECONDS
+        ):
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=rows_done)
+            last_rows, last_time = rows_done, now
+
+    return save
+
+
+def _finish_with_result(job: ImportJob, result: ImportResult) -> None:
+    payload = result.as_dict()
+    if len(result.errors) > RESULT_ERRORS_KEPT:
+        payload["errors"] = payload["errors"][:RESULT_ERRORS_KEPT]
+        payload["errors_total"] = len(result.errors)
+    if result.errors:
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "errors.xlsx"
+            write_error_report(result, path)
+            with path.open("rb") as stream:
+                job.error_report.save(f"import-{job.pk}-errors.xlsx", File(stream), save=False)
+    job.rows_done = job.rows_total = result.rows
+    status = ImportStatus.REFUSED if result.refused else ImportStatus.DONE
+    _finish(job, status, payload, "rows_done", "rows_total", "error_report")
+
+
+def _finish(job: ImportJob, status: str, payload: dict[str, Any], *fields: str) -> None:
+    job.status = status
+    job.result = payload
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "finished_at", *fields])
