@@ -582,13 +582,11 @@ def _rows(
                     contact = screeners[int(rnd() * len(screeners))]
                 else:
                     contact = _modern_name(rng, rnd() < 0.5)
-                draw = rnd()
-                if draw < 0.95:
+                # Always a phone: the template requires contact, phone and relation together.
+                if rnd() < 0.95:
                     contact_phone = mobile()
-                elif draw < 0.98:
-                    contact_phone = f"{area}-{local_low + int(rnd() * local_span)}"
                 else:
-                    contact_phone = ""
+                    contact_phone = f"{area}-{local_low + int(rnd() * local_span)}"
 
             screened = campaign_start + int(rnd() * campaign_days)
             screened_iso = dates.get(screened)

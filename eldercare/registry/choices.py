@@ -1,7 +1,12 @@
 """Vocabularies of the registry; the Chinese labels are exactly what the screening sheet uses."""
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from eldercare.registry.rules import Category
+
+StrOrPromise = str | Promise
 
 
 class Sex(models.TextChoices):
@@ -102,3 +107,22 @@ class ServiceNeed(models.TextChoices):
     ERRANDS = "errands", _("委托代办")
     HOME_ADAPTATION = "home_adaptation", _("适老化改造")
     DAY_CARE = "day_care", _("日间照料")
+
+
+# Display labels of the derived categories (rules.py decides membership; this only names them).
+CATEGORY_LABELS: dict[Category, StrOrPromise] = {
+    Category.AGED_65: _("65岁及以上"),
+    Category.VERY_OLD: _("高龄（80岁及以上）"),
+    Category.DESTITUTE: _("特困供养"),
+    Category.DIBAO: _("低保"),
+    Category.MARGINAL: _("低保边缘"),
+    Category.POVERTY_ALLEVIATED: _("脱贫/建档立卡"),
+    Category.ECONOMICALLY_DIFFICULT: _("经济困难"),
+    Category.LIVING_ALONE: _("独居"),
+    Category.EMPTY_NEST: _("空巢"),
+    Category.LEFT_BEHIND: _("留守"),
+    Category.BEREAVED: _("失独"),
+    Category.FAMILY_PLANNING_SPECIAL: _("计生特殊家庭"),
+    Category.SEVERELY_DISABLED: _("重度残疾（一、二级）"),
+    Category.SPECIAL_DIFFICULTY: _("特殊困难老年人"),
+}

@@ -24,6 +24,7 @@ from eldercare.core.models import AuditAction
 from eldercare.regions.codes import parent_code
 from eldercare.regions.services import region_names
 from eldercare.registry.choices import (
+    CATEGORY_LABELS,
     DisabilityGrade,
     DisabilityType,
     EconomicStatus,
@@ -34,7 +35,7 @@ from eldercare.registry.choices import (
     Sex,
 )
 from eldercare.registry.models import Resident
-from eldercare.registry.rules import CATEGORY_LABELS, age_on
+from eldercare.registry.rules import age_on
 from eldercare.registry.serializers import phones_by_resident, resident_categories
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,7 +205,7 @@ def _cells(
         label("disability_grade"),
         label("medical_insurance"),
         age_on(row["birth_date"], today),
-        LIST_SEPARATOR.join(CATEGORY_LABELS[c] for c in resident_categories(row, today)),
+        LIST_SEPARATOR.join(str(CATEGORY_LABELS[c]) for c in resident_categories(row, today)),
         label("status"),
     ]
 

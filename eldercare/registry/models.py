@@ -14,6 +14,7 @@ from eldercare.registry.choices import (
     MedicalInsurance,
     ResidenceType,
     ResidentStatus,
+    ServiceNeed,
     Sex,
 )
 
@@ -160,6 +161,11 @@ class ScreeningRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} {self.screened_on}"
+
+    @property
+    def need_labels(self) -> list[str]:
+        labels = dict(ServiceNeed.choices)
+        return [str(labels.get(code, code)) for code in self.needs]
 
 
 class ImportStatus(models.TextChoices):

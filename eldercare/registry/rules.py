@@ -29,23 +29,6 @@ class Category(StrEnum):
     SPECIAL_DIFFICULTY = "special_difficulty"
 
 
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.AGED_65: "65岁及以上",
-    Category.VERY_OLD: "高龄（80岁及以上）",
-    Category.DESTITUTE: "特困供养",
-    Category.DIBAO: "低保",
-    Category.MARGINAL: "低保边缘",
-    Category.POVERTY_ALLEVIATED: "脱贫/建档立卡",
-    Category.ECONOMICALLY_DIFFICULT: "经济困难",
-    Category.LIVING_ALONE: "独居",
-    Category.EMPTY_NEST: "空巢",
-    Category.LEFT_BEHIND: "留守",
-    Category.BEREAVED: "失独",
-    Category.FAMILY_PLANNING_SPECIAL: "计生特殊家庭",
-    Category.SEVERELY_DISABLED: "重度残疾（一、二级）",
-    Category.SPECIAL_DIFFICULTY: "特殊困难老年人",
-}
-
 # Economic statuses that make a resident "economically difficult" (经济困难).
 ECONOMICALLY_DIFFICULT_STATUSES = ("destitute", "dibao", "marginal")
 # Categories any one of which makes a resident special-difficulty (seed 004 basic task 3).

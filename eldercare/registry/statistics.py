@@ -8,9 +8,10 @@ from django.db.models.functions import Concat, Substr
 
 from eldercare.regions.codes import CODE_LENGTH, PREFIX_LENGTHS, Level, level_of
 from eldercare.regions.services import region_names
+from eldercare.registry.choices import CATEGORY_LABELS, StrOrPromise
 from eldercare.registry.models import Resident
 from eldercare.registry.queries import category_q
-from eldercare.registry.rules import CATEGORY_LABELS, Category
+from eldercare.registry.rules import Category
 
 DASHBOARD_CATEGORIES = (
     Category.AGED_65,
@@ -32,7 +33,7 @@ DASHBOARD_CATEGORIES = (
 @dataclass(frozen=True)
 class CategoryCount:
     category: Category
-    label: str
+    label: StrOrPromise
     count: int
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,12 +15,12 @@ from eldercare.accounts.access import Action, can, get_scoped_or_404, requires, 
 from eldercare.core.models import AuditEvent
 from eldercare.regions.services import region_names
 from eldercare.registry import services
-from eldercare.registry.choices import ResidentStatus
+from eldercare.registry.choices import CATEGORY_LABELS, ResidentStatus
 from eldercare.registry.exporting import export_response
 from eldercare.registry.filters import FilterError, filter_residents
 from eldercare.registry.forms import ContactFormSet, ResidentForm, ScreeningForm, StatusForm
 from eldercare.registry.models import Resident, ScreeningRecord
-from eldercare.registry.rules import CATEGORY_LABELS, Category, ResidentFacts, age_on, categories
+from eldercare.registry.rules import Category, ResidentFacts, age_on, categories
 from eldercare.registry.serializers import SUMMARY_COLUMNS, resident_rows
 from eldercare.registry.statistics import category_counts, sub_region_counts
 from eldercare.registry.validation import ResidentDataError
@@ -127,9 +128,13 @@ def _render_detail(
         family_planning_status=resident.family_planning_status,
         disability_grade=resident.disability_grade,
     )
-    history = AuditEvent.objects.filter(
-        object_type="registry.resident", object_id=str(resident.pk)
-    ).order_by("-created_at", "-id")[:50]
+    history = list(
+        AuditEvent.objects.filter(
+            object_type="registry.resident", object_id=str(resident.pk)
+        ).order_by("-created_at", "-id")[:50]
+    )
+    for event in history:
+        event.field_changes = _field_changes(event)  # type: ignore[attr-defined]
     return render(
         request,
         "registry/resident_detail.html",
@@ -148,6 +153,20 @@ def _render_detail(
             "screening_form": ScreeningForm(initial={"screened_on": today}),
         },
     )
+
+
+def _field_changes(event: AuditEvent) -> list[dict[str, Any]]:
+    """An update's {field: [before, after]} with the field's label, for the history table."""
+    if event.action != "update":
+        return []
+    changes = []
+    for name, (before, after) in event.changes.items():
+        try:
+            label = getattr(Resident._meta.get_field(name), "verbose_name", name)
+        except FieldDoesNotExist:
+            label = _("联系电话") if name == "phones" else name
+        changes.append({"label": label, "before": before, "after": after})
+    return changes
 
 
 @require_POST

@@ -30,11 +30,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import groupby, islice
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
 from eldercare.accounts.access import Action, in_scope, require, scope_code
@@ -247,7 +248,9 @@ def _record_import(actor: Any, path: Path, file_name: str, result: ImportResult)
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and value.isspace())
+    if isinstance(value, str):
+        return not value or value.isspace()
+    return value is None
 
 
 def _data_rows(table: Table, layout: Layout) -> Iterator[NumberedRow]:
@@ -818,11 +821,15 @@ class _Importer:
     def _write(self, plans: list[_Plan]) -> None:
         creates = [plan for plan in plans if plan.existing is None]
         updates = [plan for plan in plans if plan.existing is not None]
-        residents = [
-            Resident(**plan.fields, **self._search_fields(plan.fields)) for plan in creates
-        ]
-        Resident.objects.bulk_create(residents)
-        pk_of = {plan.id_number: r.pk for plan, r in zip(creates, residents, strict=True)}
+        insert_rows(
+            Resident,
+            [{**plan.fields, **self._search_fields(plan.fields)} for plan in creates],
+        )
+        pk_of: dict[str, int] = {}
+        for chunk in _chunks([plan.id_number for plan in creates]):
+            pk_of.update(
+                Resident.objects.filter(id_number__in=chunk).values_list("id_number", "pk")
+            )
         for plan in updates:
             assert plan.existing is not None
             pk_of[plan.id_number] = plan.existing.pk
@@ -855,15 +862,18 @@ class _Importer:
         ]
         for chunk in _chunks(replaced):
             ResidentPhone.objects.filter(resident_id__in=chunk).delete()
-        ResidentPhone.objects.bulk_create(
-            ResidentPhone(resident_id=pk_of[plan.id_number], number=number, position=position)
-            for plan in plans
-            if plan.phones
-            for position, number in enumerate(plan.phones, start=1)
+        insert_rows(
+            ResidentPhone,
+            [
+                {"resident_id": pk_of[plan.id_number], "number": number, "position": position}
+                for plan in plans
+                if plan.phones
+                for position, number in enumerate(plan.phones, start=1)
+            ],
         )
 
     def _write_contacts(self, plans: list[_Plan], pk_of: dict[str, int]) -> None:
-        created: list[ResidentContact] = []
+        created: list[dict[str, Any]] = []
         changed: list[ResidentContact] = []
         for plan in plans:
             contact = plan.contact
@@ -878,68 +888,108 @@ class _Importer:
                 continue
             existing = plan.existing.contacts if plan.existing else []
             created.append(
-                ResidentContact(
-                    resident_id=pk_of[plan.id_number],
-                    name=contact.name,
-                    relation=contact.relation,
-                    phone=contact.phone,
-                    call_order=max((c[4] for c in existing), default=0) + 1,
-                )
+                {
+                    "resident_id": pk_of[plan.id_number],
+                    "name": contact.name,
+                    "relation": contact.relation,
+                    "phone": contact.phone,
+                    "call_order": max((c[4] for c in existing), default=0) + 1,
+                }
             )
-        ResidentContact.objects.bulk_create(created)
+        insert_rows(ResidentContact, created)
         if changed:
             ResidentContact.objects.bulk_update(changed, ["relation", "phone"])
 
     def _write_screenings(self, plans: list[_Plan], pk_of: dict[str, int]) -> None:
-        created: list[ScreeningRecord] = []
+        created: list[dict[str, Any]] = []
         changed: list[ScreeningRecord] = []
         for plan in plans:
             screening = plan.screening
             if screening is None:
                 continue
+            needs, surveyor = screening.needs or [], screening.surveyor_name or ""
             if plan.screening_update is not None:
                 changed.append(
-                    ScreeningRecord(
-                        pk=plan.screening_update,
-                        needs=screening.needs or [],
-                        surveyor_name=screening.surveyor_name or "",
-                    )
+                    ScreeningRecord(pk=plan.screening_update, needs=needs, surveyor_name=surveyor)
                 )
                 continue
             created.append(
-                ScreeningRecord(
-                    resident_id=pk_of[plan.id_number],
-                    screened_on=screening.screened_on,
-                    needs=screening.needs or [],
-                    surveyor_name=screening.surveyor_name or "",
-                )
+                {
+                    "resident_id": pk_of[plan.id_number],
+                    "screened_on": screening.screened_on,
+                    "needs": needs,
+                    "surveyor_name": surveyor,
+                }
             )
-        ScreeningRecord.objects.bulk_create(created)
+        insert_rows(ScreeningRecord, created)
         if changed:
             ScreeningRecord.objects.bulk_update(changed, ["needs", "surveyor_name"])
 
     def _write_audit(self, updates: list[_Plan], pk_of: dict[str, int]) -> None:
         """One UPDATE event per resident, shaped like core.audit.record_change writes it."""
-        actor = self.actor if getattr(self.actor, "pk", None) else None
+        actor_id = getattr(self.actor, "pk", None)
         username = getattr(self.actor, "username", "") or "system"
         events = []
         for plan in updates:
             assert plan.existing is not None
             old = plan.existing.values
             events.append(
-                AuditEvent(
-                    actor=actor,
-                    actor_username=username,
-                    action=AuditAction.UPDATE,
-                    object_type=Resident._meta.label_lower,
-                    object_id=str(pk_of[plan.id_number]),
-                    object_repr=str(plan.fields.get("name", old["name"]))[:200],
-                    region_code=plan.fields.get("region_code", old["region_code"]),
-                    changes=plan.changes,
-                    detail={"reason": f"导入 {self.file_name} 第{plan.row}行"},
-                )
+                {
+                    "actor_id": actor_id,
+                    "actor_username": username,
+                    "action": AuditAction.UPDATE.value,
+                    "object_type": Resident._meta.label_lower,
+                    "object_id": str(pk_of[plan.id_number]),
+                    "object_repr": str(plan.fields.get("name", old["name"]))[:200],
+                    "region_code": plan.fields.get("region_code", old["region_code"]),
+                    "changes": plan.changes,
+                    "detail": {"reason": f"导入 {self.file_name} 第{plan.row}行"},
+                }
             )
-        AuditEvent.objects.bulk_create(events)
+        insert_rows(AuditEvent, events)
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT plain rows (attname → value) with one executemany; unset columns get their
+    defaults. bulk_create spent 30 of 41 s writing 100k residents building SQL per object;
+    this is what regions.services does for the same reason."""
+    if not rows:
+        return
+    ops = connection.ops
+    now = timezone.now()
+    fields = [db_field for db_field in model._meta.concrete_fields if not db_field.primary_key]
+    converters: dict[str, Callable[[Any], Any]] = {}
+    defaults: dict[str, Any] = {}
+    for db_field in fields:
+        if isinstance(db_field, models.DateTimeField):
+            converters[db_field.attname] = ops.adapt_datetimefield_value
+        elif isinstance(db_field, models.DateField):
+            converters[db_field.attname] = ops.adapt_datefield_value
+        elif isinstance(db_field, models.JSONField):
+            converters[db_field.attname] = partial(ops.adapt_json_value, encoder=db_field.encoder)
+        auto = getattr(db_field, "auto_now", False) or getattr(db_field, "auto_now_add", False)
+        default = now if auto else db_field.get_default()
+        convert = converters.get(db_field.attname)
+        defaults[db_field.attname] = (
+            convert(default) if convert and default is not None else default
+        )
+    names = [db_field.attname for db_field in fields]
+    params = []
+    for row in rows:
+        values = []
+        for name in names:
+            if name in row:
+                value = row[name]
+                convert = converters.get(name)
+                values.append(convert(value) if convert and value is not None else value)
+            else:
+                values.append(defaults[name])
+        params.append(values)
+    columns = ", ".join(ops.quote_name(db_field.column or db_field.attname) for db_field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _outside(code: str) -> FieldProblem:

@@ -41,7 +41,7 @@ NumberedRow = tuple[int, Sequence[Any]]
 CALAMINE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SUPPORTED_SUFFIXES = (*CALAMINE_SUFFIXES, ".csv")
 # Calamine needs ≈1.75× the worksheet XML in memory; above this the streaming reader is used.
-STREAM_ABOVE_BYTES = 48 * 1024 * 1024
+STREAM_ABOVE_BYTES = 128 * 1024 * 1024
 _CHUNK = 1 << 16
 
 

@@ -1,20 +1,53 @@
+import tempfile
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from eldercare.accounts.models import User
+from eldercare.demo.management.commands.generate_residents import load_villages
+from eldercare.demo.synthetic import generate_rows
 from eldercare.demo.users import ensure_demo_users
+from eldercare.demo.writers import write_csv
 from eldercare.regions.datasets import PILOT_LOCALITIES
+from eldercare.registry.importing.pipeline import import_residents
+
+# A fixed reference day keeps the synthetic people identical on every run, so re-running the
+# demo updates nothing instead of adding a new cohort each day.
+REFERENCE_DAY = date(2026, 1, 1)
 
 
 class Command(BaseCommand):
     help = "载入演示数据：四个试点地区的区划、各角色演示账户、合成的老年人信息。可重复运行。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--residents", type=int, default=3000, help="合成老年人数量")
+        parser.add_argument(
+            "--residents", type=int, default=4000, help="合成老年人总数（四地平分）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         only = [arg for code in PILOT_LOCALITIES for arg in ("--only", code)]
         call_command("load_regions", *only, "--partial", stdout=self.stdout)
         users = ensure_demo_users()
         self.stdout.write(f"演示账户 {len(users)} 个")
+        admin = User.objects.get(username="admin")
+        per_locality = max(1, options["residents"] // len(PILOT_LOCALITIES))
+        with tempfile.TemporaryDirectory() as directory:
+            for code, name in PILOT_LOCALITIES.items():
+                _, villages, counties = load_villages(code)
+                path = Path(directory) / f"{code}.csv"
+                rows = generate_rows(
+                    villages,
+                    per_locality,
+                    seed=int(code[:6]),
+                    today=REFERENCE_DAY,
+                    other_counties=counties,
+                )
+                write_csv(rows, path)
+                result = import_residents(path, actor=admin, dry_run=False, valid_only=True)
+                self.stdout.write(
+                    f"{name}：{result.rows} 行，新增 {result.created}，更新 {result.updated}，"
+                    f"未变 {result.unchanged}，错误 {result.rejected}"
+                )
