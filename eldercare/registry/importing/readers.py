@@ -8,7 +8,7 @@ reads the ID column first to find duplicates).
 .xlsx/.xls/.xlsm/.ods go through python-calamine, which parses a sheet completely into memory
 before the first row is handed out (≈2.3 kB per 23-column row: 1M rows would need 2.3 GB).
 Worksheets whose XML is larger than STREAM_ABOVE_BYTES are therefore read by a streaming
-expat parser instead (constant memory apart from the shared strings, ≈3× slower per row).
+expat parser instead (constant memory apart from the shared strings; reading is ≈2.5× slower).
 CSV files are UTF-8 with or without BOM, else GB18030 (what Excel in Chinese Windows writes).
 """
 
