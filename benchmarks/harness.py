@@ -34,11 +34,12 @@ def step(*args: str, database: str) -> dict:
     output = subprocess.run(
         [sys.executable, "-m", "benchmarks.steps", *args],
         env=env,
-        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+    if output.returncode:
+        sys.exit(f"step {args[0]} failed:\n{output.stderr}")
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
@@ -72,6 +73,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres", required=True)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--only",
+        choices=["sqlite", "postgresql"],
+        help="one engine; its earlier figures in latest.json are kept",
+    )
+    parser.add_argument(
+        "--skip-import",
+        action="store_true",
+        help="reuse the database of the last run: limits and queries only",
+    )
     options = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "sqlite").mkdir(exist_ok=True)
@@ -80,7 +91,13 @@ def main() -> None:
     databases = {"sqlite": "sqlite"}
     if not options.skip_postgres:
         databases["postgresql"] = options.postgres
-    results: dict = {"machine": machine(), "rows": options.rows, "engines": {}}
+    if options.only:
+        databases = {options.only: databases[options.only]}
+    latest = RESULTS / "latest.json"
+    results: dict = json.loads(latest.read_text()) if latest.exists() else {}
+    if results.get("rows") != options.rows:
+        results = {"rows": options.rows, "engines": {}}
+    results["machine"] = machine()
     print(f"machine: {results['machine']}", flush=True)
 
     first = next(iter(databases.values()))
@@ -90,22 +107,27 @@ def main() -> None:
     )
     print(f"generate: {results['generate']}", flush=True)
     for engine, database in databases.items():
-        figures: dict = {}
+        figures: dict = results["engines"].setdefault(engine, {})
         step("prepare", database=database)
-        for kind, path in (("csv", csv_path), ("xlsx", xlsx_path)):
-            step("reset", database=database)
-            figures[f"{kind}_import"] = step("import", str(path), database=database)
-            print(f"{engine} {kind} import: {figures[f'{kind}_import']}", flush=True)
+        if not options.skip_import:
+            for kind, path in (("csv", csv_path), ("xlsx", xlsx_path)):
+                step("reset", database=database)
+                figures[f"{kind}_import"] = step("import", str(path), database=database)
+                print(f"{engine} {kind} import: {figures[f'{kind}_import']}", flush=True)
         figures["csv_limit"] = step("insert-limit", str(csv_path), database=database)
         print(f"{engine} csv physical limit: {figures['csv_limit']}", flush=True)
         figures["queries"] = step("queries", database=database)
         print(f"{engine} list/search: {figures['queries']}", flush=True)
-        results["engines"][engine] = figures
+        _save(results)
     results["xlsx_limit"] = step("read-limit", str(xlsx_path), database=first)
     print(f"xlsx physical limit (bare calamine read): {results['xlsx_limit']}", flush=True)
+    _save(results)
+
+
+def _save(results: dict) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
-    print(f"written {RESULTS / 'latest.json'}")
+    print(f"written {RESULTS / 'latest.json'}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,4 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("eldercare.regions.api")),
     path("", include("eldercare.registry.api")),
+    path("", include("eldercare.registry.import_api")),
+    path("", include("eldercare.assessment.api")),
 ]

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "eldercare.regions",
     "eldercare.accounts",
     "eldercare.registry",
+    "eldercare.assessment",
+    "eldercare.catalogue",
+    "eldercare.entitlements",
     "eldercare.demo",
 ]
 
@@ -73,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "eldercare.accounts.context_processors.allowed_actions",
             ],
         },
     },
@@ -100,6 +104,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Sections of the resident page contributed by the apps built on the registry (registry/panels.py).
+RESIDENT_PANELS = ["eldercare.assessment.views.resident_panel"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -172,6 +178,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# The CJK font every PDF embeds (fetched by scripts/setup); see eldercare/core/pdf.py.
+PDF_FONT_PATH = Path(
+    env_str("ELDERCARE_PDF_FONT") or str(VAR_DIR / "fonts" / "NotoSansSC-Regular.otf")
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -212,5 +222,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django_q": {"level": env_str("WORKER_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        "django_q": {"level": env_str("WORKER_LOG_LEVEL", "WARNING")},
+        # weasyprint announces every rendering step at INFO: seven lines per PDF.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

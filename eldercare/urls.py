@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("eldercare.accounts.urls")),
     path("registry/", include("eldercare.registry.urls")),
+    path("assessment/", include("eldercare.assessment.urls")),
     path("api/v1/", include("eldercare.api")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

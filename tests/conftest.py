@@ -56,6 +56,9 @@ def world(db: None) -> World:
     w.users["township_other"] = factories.user(
         "township_other", Role.TOWNSHIP_WORKER, w.township_a_other
     )
+    # Both assessment standards require two assessors.
+    w.users["assessor_2"] = factories.user("assessor_2", Role.ASSESSOR, w.county_a)
+    w.users["assessor_b"] = factories.user("assessor_b", Role.ASSESSOR, w.county_b)
     w.users["unbound"] = factories.user("unbound", Role.COUNTY_ADMIN, "")
     w.users["no_role"] = factories.user("no_role", "", w.county_a)
     return w

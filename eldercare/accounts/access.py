@@ -33,22 +33,80 @@ class Action(StrEnum):
     VIEW_UNMASKED = "view_unmasked"
     MANAGE_REGIONS = "manage_regions"
     VIEW_AUDIT = "view_audit"
+    VIEW_ASSESSMENTS = "view_assessments"
+    PERFORM_ASSESSMENT = "perform_assessment"
+    IMPORT_ASSESSMENTS = "import_assessments"
+    REQUEST_REASSESSMENT = "request_reassessment"
+    MANAGE_ASSESSMENT_POLICY = "manage_assessment_policy"
+    VIEW_CATALOGUE = "view_catalogue"
+    MANAGE_CATALOGUE = "manage_catalogue"
+    VIEW_ENTITLEMENTS = "view_entitlements"
+    MANAGE_ENTITLEMENT_POLICY = "manage_entitlement_policy"
+    VIEW_ACCOUNTS = "view_accounts"
+    MANAGE_FUNDS = "manage_funds"
+    APPROVE_LEDGER_CORRECTION = "approve_ledger_correction"
+    RUN_ENTITLEMENTS = "run_entitlements"
+    APPLY_ON_BEHALF = "apply_on_behalf"
+    REVIEW_APPLICATIONS = "review_applications"
 
 
-_OFFICIAL = frozenset(Action) - {Action.MANAGE_REGIONS}
+# Settings, money and the national structure are decided at county level or above.
+_COUNTY_ONLY = frozenset(
+    {
+        Action.MANAGE_REGIONS,
+        Action.MANAGE_ASSESSMENT_POLICY,
+        Action.MANAGE_CATALOGUE,
+        Action.MANAGE_ENTITLEMENT_POLICY,
+        Action.MANAGE_FUNDS,
+        Action.APPROVE_LEDGER_CORRECTION,
+        Action.RUN_ENTITLEMENTS,
+    }
+)
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.SYSTEM_ADMIN: frozenset(Action),
     Role.CITY_ADMIN: frozenset(Action),
     Role.COUNTY_ADMIN: frozenset(Action),
-    Role.TOWNSHIP_WORKER: _OFFICIAL - {Action.VIEW_AUDIT},
+    # Assessing is for qualified assessors; importing paper results is a county task.
+    Role.TOWNSHIP_WORKER: frozenset(Action)
+    - _COUNTY_ONLY
+    - {Action.VIEW_AUDIT, Action.PERFORM_ASSESSMENT, Action.IMPORT_ASSESSMENTS},
     Role.VILLAGE_WORKER: frozenset(
-        {Action.VIEW_REGISTRY, Action.EDIT_REGISTRY, Action.VIEW_UNMASKED}
+        {
+            Action.VIEW_REGISTRY,
+            Action.EDIT_REGISTRY,
+            Action.VIEW_UNMASKED,
+            Action.VIEW_ASSESSMENTS,
+            Action.REQUEST_REASSESSMENT,
+            Action.VIEW_CATALOGUE,
+            Action.VIEW_ENTITLEMENTS,
+            Action.APPLY_ON_BEHALF,
+            Action.REVIEW_APPLICATIONS,
+        }
     ),
-    Role.ASSESSOR: frozenset({Action.VIEW_REGISTRY, Action.VIEW_UNMASKED}),
+    Role.ASSESSOR: frozenset(
+        {
+            Action.VIEW_REGISTRY,
+            Action.VIEW_UNMASKED,
+            Action.VIEW_ASSESSMENTS,
+            Action.PERFORM_ASSESSMENT,
+            Action.REQUEST_REASSESSMENT,
+            Action.VIEW_CATALOGUE,
+        }
+    ),
     # Providers and caregivers reach residents through their orders (a later issue), not the registry.
-    Role.PROVIDER_MANAGER: frozenset(),
-    Role.CAREGIVER: frozenset(),
-    Role.AUDITOR: frozenset({Action.VIEW_REGISTRY, Action.EXPORT_REGISTRY, Action.VIEW_AUDIT}),
+    Role.PROVIDER_MANAGER: frozenset({Action.VIEW_CATALOGUE}),
+    Role.CAREGIVER: frozenset({Action.VIEW_CATALOGUE}),
+    Role.AUDITOR: frozenset(
+        {
+            Action.VIEW_REGISTRY,
+            Action.EXPORT_REGISTRY,
+            Action.VIEW_AUDIT,
+            Action.VIEW_ASSESSMENTS,
+            Action.VIEW_CATALOGUE,
+            Action.VIEW_ENTITLEMENTS,
+            Action.VIEW_ACCOUNTS,
+        }
+    ),
 }
 
 ModelT = TypeVar("ModelT", bound=models.Model)

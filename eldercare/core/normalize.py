@@ -42,6 +42,7 @@ _HALFWIDTH_TABLE[0x3000] = 0x20
 # Zero-width characters are not whitespace to str.split() but arrive via copy-paste from
 # web pages and WeChat, and would otherwise make two identical-looking values differ.
 _INVISIBLE_TABLE: dict[int, None] = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF))
+_CELL_TABLE: dict[int, int | None] = {**_HALFWIDTH_TABLE, **_INVISIBLE_TABLE}
 
 
 def to_halfwidth(text: str) -> str:
@@ -63,7 +64,8 @@ def _raw_text(value: object) -> str:
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return str(int(value))
     text = value if isinstance(value, str) else str(value)
-    return to_halfwidth(text).translate(_INVISIBLE_TABLE)
+    # Imports call this millions of times; ASCII text has nothing to translate.
+    return text if text.isascii() else text.translate(_CELL_TABLE)
 
 
 def clean_text(value: object) -> str:

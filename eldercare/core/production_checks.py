@@ -22,6 +22,7 @@ __all__ = [
     "check_https_detection",
     "check_login_throttling",
     "check_password_hasher",
+    "check_pdf_font",
     "check_secret_key",
     "check_static_root",
     "check_worker_sync",
@@ -68,6 +69,7 @@ class ProductionSettings:
     axes_enabled: bool
     worker_sync: bool
     static_root: Path | str | None
+    pdf_font_path: Path | str
 
 
 def check_debug(debug: bool) -> Finding:
@@ -206,6 +208,31 @@ def check_static_root(static_root: Path | str | None) -> Finding:
     return Finding("STATIC_ROOT", True, f"静态文件已收集（{static_root}）")
 
 
+# The first bytes of a TrueType, OpenType (CFF) or collection file: anything else (an HTML error
+# page saved under the font's name) would leave PDFs without Chinese glyphs.
+_FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+
+
+def check_pdf_font(pdf_font_path: Path | str) -> Finding:
+    path = Path(pdf_font_path)
+    if not path.is_file():
+        return Finding(
+            "PDF_FONT_PATH",
+            False,
+            f"{path} 不存在：PDF 中的汉字会印成空白方框。运行 scripts/setup 获取字体，"
+            "或用 ELDERCARE_PDF_FONT 指定中文 TrueType/OpenType 字体文件",
+        )
+    with path.open("rb") as font:
+        signature = font.read(4)
+    if signature not in _FONT_SIGNATURES:
+        return Finding(
+            "PDF_FONT_PATH",
+            False,
+            f"{path} 不是 TrueType/OpenType 字体文件，重新运行 scripts/setup",
+        )
+    return Finding("PDF_FONT_PATH", True, f"PDF 中文字体：{path}")
+
+
 def run_checks(values: ProductionSettings) -> list[Finding]:
     return [
         check_debug(values.debug),
@@ -220,4 +247,5 @@ def run_checks(values: ProductionSettings) -> list[Finding]:
         check_login_throttling(values.axes_enabled),
         check_worker_sync(values.worker_sync),
         check_static_root(values.static_root),
+        check_pdf_font(values.pdf_font_path),
     ]

@@ -1,6 +1,6 @@
 """Use cases of the regions app: load a division list as a new version, correct a locality."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -170,14 +170,23 @@ def region_names(codes: Iterable[str]) -> dict[str, str]:
     return dict(Region.objects.current().filter(code__in=set(codes)).values_list("code", "name"))
 
 
-def minimum_registry_age(region_code: str) -> int:
-    """The nearest setting up the tree, or the national default of 60."""
-    settings_by_code = dict(
-        Region.objects.current()
-        .filter(code__in=ancestor_codes(region_code), registry_minimum_age__isnull=False)
-        .values_list("code", "registry_minimum_age")
-    )
-    for code in reversed(ancestor_codes(region_code)):
-        if code in settings_by_code:
-            return settings_by_code[code] or DEFAULT_MINIMUM_AGE
+def registry_age_floors(codes: Iterable[str] | None = None) -> dict[str, int]:
+    """The regions (of `codes`, or all) that set their own registry age floor: a handful."""
+    regions = Region.objects.current().filter(registry_minimum_age__gt=0)
+    if codes is not None:
+        regions = regions.filter(code__in=list(codes))
+    return {code: age for code, age in regions.values_list("code", "registry_minimum_age") if age}
+
+
+def minimum_registry_age(region_code: str, floors: Mapping[str, int] | None = None) -> int:
+    """The nearest setting up the tree, or the national default of 60.
+
+    Bulk callers pass `floors` from registry_age_floors() to avoid a query per region.
+    """
+    ancestors = ancestor_codes(region_code)
+    if floors is None:
+        floors = registry_age_floors(ancestors)
+    for code in reversed(ancestors):
+        if code in floors:
+            return floors[code]
     return DEFAULT_MINIMUM_AGE

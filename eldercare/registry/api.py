@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from rest_framework.routers import SimpleRouter
 from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.core.normalize import ValueFormatError, parse_date
+from eldercare.core.pagination import CappedCountPagination
 from eldercare.registry.exporting import XLSX_CONTENT_TYPE, export_response
 from eldercare.registry.filters import FilterError, filter_residents
 from eldercare.registry.models import Resident
@@ -71,12 +71,6 @@ FILTER_PARAMETERS = [
     ),
 ]
 PROBLEMS = {400: ProblemListSerializer}
-
-
-class ResidentPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 @extend_schema_view(
@@ -137,7 +131,7 @@ class ResidentViewSet(viewsets.GenericViewSet):
         "export": Action.EXPORT_REGISTRY,
     }
     parser_classes = [JSONParser]
-    pagination_class = ResidentPagination
+    pagination_class = CappedCountPagination
     serializer_class = ResidentSummarySerializer
 
     def get_queryset(self) -> QuerySet[Resident]:

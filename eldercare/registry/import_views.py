@@ -12,10 +12,14 @@ from django.views.decorators.http import require_POST
 from eldercare.accounts.access import Action, get_scoped_or_404, requires
 from eldercare.registry.forms import ImportForm
 from eldercare.registry.importing.report import write_template
-from eldercare.registry.models import ImportJob, ImportStatus
-from eldercare.registry.tasks import confirm_import_job, start_import_job
-
-_FINISHED = {ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED}
+from eldercare.registry.models import ImportJob
+from eldercare.registry.tasks import (
+    FINISHED_STATUSES,
+    ImportJobError,
+    confirm_import_job,
+    import_job_state,
+    start_import_job,
+)
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
@@ -57,7 +61,8 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/import_job.html",
         {
             "job": job,
-            "finished": job.status in _FINISHED,
+            "state": import_job_state(job),
+            "finished": job.status in FINISHED_STATUSES,
             "errors": job.result.get("errors", [])[:200],
         },
     )
@@ -65,22 +70,18 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Action.IMPORT_REGISTRY)
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _job(request, pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "rows_done": job.rows_done,
-            "rows_total": job.rows_total,
-            "finished": job.status in _FINISHED,
-        }
-    )
+    return JsonResponse(import_job_state(_job(request, pk)))
 
 
 @require_POST
 @requires(Action.IMPORT_REGISTRY)
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = confirm_import_job(actor=request.user, job=_job(request, pk))
+    dry_run = _job(request, pk)
+    try:
+        job = confirm_import_job(actor=request.user, job=dry_run)
+    except ImportJobError as error:
+        messages.error(request, str(error))
+        return redirect("registry:import_job", pk=dry_run.pk)
     messages.success(request, _("已开始正式导入"))
     return redirect("registry:import_job", pk=job.pk)
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from eldercare.registry.models import ResidentPhone
+from eldercare.registry.models import Resident, ResidentPhone
 from eldercare.registry.rules import (
     ECONOMICALLY_DIFFICULT_STATUSES,
     HEALTH_MANAGEMENT_AGE,
@@ -55,28 +55,47 @@ def prefix_q(field: str, prefix: str) -> Q:
 
 
 def search_q(text: str) -> Q:
-    """Name, pinyin, initials ("zs" finds 张三), trailing ID digits, or phone number."""
+    """Name, pinyin, initials ("zs" finds 张三), trailing ID digits, or phone number.
+
+    Each form is an `id IN (index range scans)`: combined with the scope's region range in one
+    WHERE, the database would otherwise walk the whole region (290 ms for a count over 1M rows
+    of a city, against 5 ms).
+    """
     query = text.strip()
     if not query:
         return Q()
     if query.isascii() and query.isalpha():
         lowered = query.lower()
-        return prefix_q("name_initials", lowered) | prefix_q("name_pinyin", lowered)
+        return Q(
+            id__in=_ids(prefix_q("name_initials", lowered)).union(
+                _ids(prefix_q("name_pinyin", lowered))
+            )
+        )
     compact = query.replace(" ", "").replace("-", "")
     if compact.isdigit() or (compact[:-1].isdigit() and compact[-1:] in "xX"):
-        found = prefix_q("id_number_reversed", compact.upper()[::-1])
-        if len(compact) >= 3:
-            found |= Q(id__in=_phone_residents(compact))
-        if len(compact) == 18:
-            found |= Q(id_number=compact.upper())
-        return found
-    return prefix_q("name", query)
+        return Q(id__in=_residents_by_digits(compact.upper()))
+    return Q(id__in=_ids(prefix_q("name", query)))
 
 
-def _phone_residents(digits: str) -> QuerySet[ResidentPhone, Any]:
-    return ResidentPhone.objects.filter(
-        prefix_q("number", digits) | prefix_q("number", _landline_form(digits))
-    ).values("resident_id")
+def _ids(condition: Q) -> QuerySet[Any, Any]:
+    return Resident.objects.filter(condition).order_by().values("id")
+
+
+def _residents_by_digits(digits: str) -> QuerySet[Any, Any]:
+    """IDs ending in `digits`, phones starting with them, or the whole ID number.
+
+    A UNION of index range scans: an OR across the two tables would make the database scan
+    every resident (90 ms on 1M rows, against 0.3 ms).
+    """
+    matches = _ids(prefix_q("id_number_reversed", digits[::-1]))
+    if len(digits) == 18:
+        matches = matches.union(_ids(Q(id_number=digits)))
+    if len(digits) >= 3 and digits.isdigit():
+        phones = ResidentPhone.objects.filter(
+            prefix_q("number", digits) | prefix_q("number", _landline_form(digits))
+        )
+        matches = matches.union(phones.order_by().values("resident_id"))
+    return matches
 
 
 def _landline_form(digits: str) -> str:

@@ -2,16 +2,20 @@
 
 An upload becomes an ImportJob (a dry run first, by default) and runs in the django-q worker;
 confirming a finished dry run queues a real import of the same stored file.
+
+A real import writes the whole file in one transaction, so progress saved in the job's row would
+stay invisible until the end. Progress therefore goes to a small file beside the uploads (the
+worker and the web server share that storage already: the worker reads the uploaded file).
 """
 
+import json
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -95,14 +99,15 @@ def run_import_job(job_id: int) -> None:
     if not claimed:
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    reporter = _ProgressReporter(job.pk)
     try:
         result = import_residents(
             Path(job.file.path),
             actor=job.created_by,
             dry_run=job.is_dry_run,
             valid_only=job.is_valid_only,
-            progress=_progress_saver(job),
-            on_total=partial(_save_total, job.pk),
+            progress=reporter.rows,
+            on_total=reporter.total,
             file_name=job.original_name,
         )
     except (FileImportError, PermissionDenied) as error:
@@ -115,25 +120,75 @@ def run_import_job(job_id: int) -> None:
         _finish_with_result(job, result)
 
 
-def _save_total(job_id: int, total: int) -> None:
-    ImportJob.objects.filter(pk=job_id).update(rows_total=total)
+FINISHED_STATUSES = frozenset({ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED})
 
 
-def _progress_saver(job: ImportJob) -> Callable[[int], None]:
-    last_rows = 0
-    last_time = time.monotonic()
+def import_job_state(job: ImportJob) -> dict[str, Any]:
+    """What the progress page polls and the API returns: status, progress and (when done) result."""
+    rows_done, rows_total = import_progress_of(job)
+    finished = job.status in FINISHED_STATUSES
+    return {
+        "id": job.pk,
+        "file_name": job.original_name,
+        "dry_run": job.is_dry_run,
+        "valid_only": job.is_valid_only,
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "rows_done": rows_done,
+        "rows_total": rows_total,
+        "finished": finished,
+        "result": job.result if finished else None,
+        "has_error_report": bool(job.error_report),
+    }
 
-    def save(rows_done: int) -> None:
-        nonlocal last_rows, last_time
+
+def import_progress_of(job: ImportJob) -> tuple[int, int | None]:
+    """(rows done, rows in the file or None while counting) as the worker last reported them."""
+    if job.status == ImportStatus.RUNNING:
+        try:
+            reported = json.loads(_progress_path(job.pk).read_text())
+        except (FileNotFoundError, ValueError):
+            pass
+        else:
+            return reported["rows_done"], reported["rows_total"]
+    return job.rows_done, job.rows_total
+
+
+def _progress_path(job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "import-progress" / f"{job_id}.json"
+
+
+def _report_progress(job_id: int, rows_done: int, rows_total: int | None) -> None:
+    path = _progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial_path = path.with_suffix(".tmp")
+    partial_path.write_text(json.dumps({"rows_done": rows_done, "rows_total": rows_total}))
+    # Readers see the old or the new file, never half of one.
+    partial_path.replace(path)
+
+
+class _ProgressReporter:
+    """Receives the pipeline's callbacks; reports at most every N rows and every T seconds."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.rows_total: int | None = None
+        self.last_rows = 0
+        self.last_time = time.monotonic()
+
+    def total(self, rows_total: int) -> None:
+        self.rows_total = rows_total
+        ImportJob.objects.filter(pk=self.job_id).update(rows_total=rows_total)
+        _report_progress(self.job_id, 0, rows_total)
+
+    def rows(self, rows_done: int) -> None:
         now = time.monotonic()
         if (
-            rows_done - last_rows >= PROGRESS_EVERY_ROWS
-            and now - last_time >= PROGRESS_EVERY_SECONDS
+            rows_done - self.last_rows >= PROGRESS_EVERY_ROWS
+            and now - self.last_time >= PROGRESS_EVERY_SECONDS
         ):
-            ImportJob.objects.filter(pk=job.pk).update(rows_done=rows_done)
-            last_rows, last_time = rows_done, now
-
-    return save
+            _report_progress(self.job_id, rows_done, self.rows_total)
+            self.last_rows, self.last_time = rows_done, now
 
 
 def _finish_with_result(job: ImportJob, result: ImportResult) -> None:
@@ -157,3 +212,4 @@ def _finish(job: ImportJob, status: str, payload: dict[str, Any], *fields: str) 
     job.result = payload
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "result", "finished_at", *fields])
+    _progress_path(job.pk).unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import translation
 
-from eldercare.core.idcard import IdNumberError, parse_id_number
+from eldercare.core.idcard import IdNumber, IdNumberError, parse_id_number
 from eldercare.core.normalize import (
     ValueFormatError,
     clean_compact,
@@ -125,12 +125,17 @@ _GRADES = {
 
 
 def clean_resident(
-    raw: Mapping[str, object], *, today: date, minimum_age: int | None = None
+    raw: Mapping[str, object],
+    *,
+    today: date,
+    minimum_age: int | None = None,
+    identity: IdNumber | None = None,
 ) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Clean the fields present in `raw`; a missing key is left out, a blank value clears it.
 
     For a new resident pass every required field (name, id_number, region_code); for an
     update pass only what changes. `minimum_age` checks the registry's age floor.
+    `identity` is raw["id_number"] already parsed by the caller (imports parse it once per row).
     """
     values: dict[str, Any] = {}
     problems: list[FieldProblem] = []
@@ -149,7 +154,7 @@ def clean_resident(
 
     if "id_number" in raw:
         try:
-            identity = parse_id_number(raw["id_number"], today=today)
+            identity = identity or parse_id_number(raw["id_number"], today=today)
         except IdNumberError as error:
             problem("id_number", error.code, str(error))
         else:

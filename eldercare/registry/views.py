@@ -20,6 +20,7 @@ from eldercare.registry.exporting import export_response
 from eldercare.registry.filters import FilterError, filter_residents
 from eldercare.registry.forms import ContactFormSet, ResidentForm, ScreeningForm, StatusForm
 from eldercare.registry.models import Resident, ScreeningRecord
+from eldercare.registry.panels import resident_panels
 from eldercare.registry.rules import Category, ResidentFacts, age_on, categories
 from eldercare.registry.serializers import SUMMARY_COLUMNS, resident_rows
 from eldercare.registry.statistics import category_counts, sub_region_counts
@@ -151,6 +152,7 @@ def _render_detail(
             "can_reveal": can(request.user, Action.VIEW_UNMASKED),
             "status_form": StatusForm(initial={"status": resident.status}),
             "screening_form": ScreeningForm(initial={"screened_on": today}),
+            "panels": resident_panels(request, resident),
         },
     )
 

@@ -23,6 +23,7 @@ from eldercare.core.production_checks import (
     check_https_detection,
     check_login_throttling,
     check_password_hasher,
+    check_pdf_font,
     check_secret_key,
     check_static_root,
     check_worker_sync,
@@ -41,6 +42,12 @@ PROXY_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 def collected(tmp_path: Path) -> Path:
     (tmp_path / "staticfiles.json").write_text('{"paths": {}}', "utf-8")
     return tmp_path
+
+
+def a_font(directory: Path) -> Path:
+    font = directory / "font.otf"
+    font.write_bytes(b"OTTO" + bytes(60))
+    return font
 
 
 CASES: list[tuple[str, Callable[..., Finding], tuple[Any, ...], bool, str]] = [
@@ -108,6 +115,19 @@ def test_static_root_needs_the_manifest(tmp_path: Path) -> None:
     assert check_static_root(str(tmp_path)).ok
 
 
+def test_pdf_font_must_be_a_font_file(tmp_path: Path) -> None:
+    missing = check_pdf_font(tmp_path / "nope.otf")
+    assert not missing.ok
+    assert "scripts/setup" in missing.message
+    error_page = tmp_path / "error.otf"
+    error_page.write_text("<html>404</html>", "utf-8")
+    assert not check_pdf_font(error_page).ok
+    truetype = tmp_path / "font.ttf"
+    truetype.write_bytes(b"\x00\x01\x00\x00" + bytes(60))
+    assert check_pdf_font(truetype).ok
+    assert check_pdf_font(str(a_font(tmp_path))).ok
+
+
 def good_values(static_root: Path) -> ProductionSettings:
     return ProductionSettings(
         debug=False,
@@ -123,6 +143,7 @@ def good_values(static_root: Path) -> ProductionSettings:
         axes_enabled=True,
         worker_sync=False,
         static_root=static_root,
+        pdf_font_path=a_font(static_root),
     )
 
 
@@ -184,6 +205,7 @@ def test_command_with_everything_good_but_the_database(tmp_path: Path) -> None:
             AXES_ENABLED=True,
             Q_CLUSTER={**settings.Q_CLUSTER, "sync": False},
             STATIC_ROOT=collected(tmp_path),
+            PDF_FONT_PATH=a_font(tmp_path),
         ),
         pytest.raises(CommandError) as raised,
     ):

@@ -40,7 +40,7 @@ from django.utils import timezone, translation
 
 from eldercare.accounts.access import Action, in_scope, require, scope_code
 from eldercare.core.audit import record
-from eldercare.core.idcard import IdNumberError, parse_id_number
+from eldercare.core.idcard import IdNumber, IdNumberError, parse_id_number
 from eldercare.core.models import AuditAction, AuditEvent
 from eldercare.core.normalize import (
     ValueFormatError,
@@ -51,7 +51,7 @@ from eldercare.core.normalize import (
     parse_phones,
 )
 from eldercare.regions.models import Region, RegionLevel
-from eldercare.regions.services import minimum_registry_age
+from eldercare.regions.services import minimum_registry_age, registry_age_floors
 from eldercare.registry.choices import ContactRelation
 from eldercare.registry.importing.columns import (
     CONTACT_KEYS,
@@ -392,6 +392,7 @@ class _Importer:
         self.codes: dict[object, tuple[str | None, FieldProblem | None]] = {}
         self.region_problems: dict[str, FieldProblem | None] = {}
         self.minimum_ages: dict[str, int] = {}
+        self.age_floors = registry_age_floors()
         self.townships: dict[str, dict[str, list[str]]] = {}
         self.needs: dict[str, tuple[list[str], list[str]]] = {}
         self.pinyin: dict[str, dict[str, str]] = {}
@@ -414,19 +415,20 @@ class _Importer:
         return cells[position]
 
     def _check_batch(self, batch: list[NumberedRow]) -> list[_Plan]:
-        numbers: list[str | None] = []
+        identities: list[IdNumber | None] = []
         for _, cells in batch:
             value = cells[self.id_position] if self.id_position < len(cells) else None
             try:
-                numbers.append(parse_id_number(value, today=self.today).number)
+                identities.append(parse_id_number(value, today=self.today))
             except IdNumberError:
-                numbers.append(None)
-        existing = self._load_existing([n for n in numbers if n])
+                identities.append(None)
+        existing = self._load_existing([i.number for i in identities if i])
         self._prefetch_regions(batch)
         plans: list[_Plan] = []
-        for (row, cells), number in zip(batch, numbers, strict=True):
+        for (row, cells), identity in zip(batch, identities, strict=True):
             self.result.rows += 1
-            plan = self._check_row(row, cells, number, existing.get(number or ""))
+            number = identity.number if identity else None
+            plan = self._check_row(row, cells, identity, existing.get(number or ""))
             if plan is not None:
                 plans.append(plan)
         return plans
@@ -434,7 +436,7 @@ class _Importer:
     # --- one row -------------------------------------------------------------------------------
 
     def _check_row(
-        self, row: int, cells: Sequence[Any], number: str | None, existing: _Existing | None
+        self, row: int, cells: Sequence[Any], identity: IdNumber | None, existing: _Existing | None
     ) -> _Plan | None:
         problems: list[tuple[str, str, str]] = []
 
@@ -448,8 +450,8 @@ class _Importer:
                 raw[key] = value
         if "id_number" not in raw:
             add(HEADERS["id_number"], "required", "必填")
-        if number is not None:
-            others = self.duplicates.get(int(number[:17]))
+        if identity is not None:
+            others = self.duplicates.get(int(identity.number[:17]))
             if others:
                 add(HEADERS["id_number"], "id_duplicate_in_file", _duplicate_message(row, others))
         if existing is not None and not in_scope(self.actor, existing.values["region_code"]):
@@ -463,7 +465,9 @@ class _Importer:
         if existing is None and "name" not in raw:
             add(HEADERS["name"], "required", "必填")
         minimum_age = self._minimum_age(region_code) if existing is None and region_code else None
-        values, field_problems = clean_resident(raw, today=self.today, minimum_age=minimum_age)
+        values, field_problems = clean_resident(
+            raw, today=self.today, minimum_age=minimum_age, identity=identity
+        )
         for field_problem in field_problems:
             add(field_problem.label, field_problem.code, field_problem.message)
         contact = self._contact(cells, add) if self.has_contacts else None
@@ -668,7 +672,9 @@ class _Importer:
     def _minimum_age(self, region_code: str) -> int:
         age = self.minimum_ages.get(region_code)
         if age is None:
-            age = self.minimum_ages[region_code] = minimum_registry_age(region_code)
+            age = self.minimum_ages[region_code] = minimum_registry_age(
+                region_code, self.age_floors
+            )
         return age
 
     # --- contact and screening -----------------------------------------------------------------
@@ -985,11 +991,17 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             else:
                 values.append(defaults[name])
         params.append(values)
+    table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(db_field.column or db_field.attname) for db_field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: about 3× the rows/s of a pipelined executemany.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)
 
 
 def _outside(code: str) -> FieldProblem:

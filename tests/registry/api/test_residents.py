@@ -565,3 +565,16 @@ def test_openapi_schema(world: World) -> None:
     assert {"q", "region", "category", "age_min", "page", "page_size"} <= list_parameters
     as_json = json.loads(client.get("/api/v1/schema/", {"format": "json"}).content)
     assert as_json["paths"].keys() == paths.keys()
+
+
+def test_list_count_stops_at_the_cap(
+    world: World, residents: dict[str, Resident], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting every match of a large list on each page costs too much; the count is capped."""
+    monkeypatch.setattr("eldercare.core.pagination.COUNT_CAP", 2)
+    client = client_for(world.user("county_admin"))
+    capped = client.get(LIST, {"page_size": 2}).json()
+    assert (capped["count"], capped["count_is_exact"], len(capped["results"])) == (2, False, 2)
+    assert capped["next"] is not None
+    exact = client.get(LIST, {"region": world.township_a}).json()
+    assert (exact["count"], exact["count_is_exact"]) == (2, True)

@@ -2,7 +2,6 @@
 confirmed into a real import."""
 
 import io
-import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -11,13 +10,12 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.http import Http404
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 from django_q.conf import Conf
 from python_calamine import CalamineWorkbook
 
+from eldercare.registry import tasks
 from eldercare.registry.importing.errors import FileImportError
 from eldercare.registry.models import ImportJob, ImportStatus, Resident
 from eldercare.registry.tasks import (
@@ -151,23 +149,26 @@ def test_unreadable_file_fails_with_the_message(
     assert job.result == {"error": "缺少必需的列：公民身份号码"}
 
 
-def test_progress_is_saved_while_running(
+def test_progress_is_reported_while_running(
     world: World, tmp_path: Path, django_capture_on_commit_callbacks: Commits, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr("eldercare.registry.importing.pipeline.BATCH_SIZE", 1)
-    monkeypatch.setattr("eldercare.registry.tasks.PROGRESS_EVERY_ROWS", 1)
-    monkeypatch.setattr("eldercare.registry.tasks.PROGRESS_EVERY_SECONDS", 0)
-    with CaptureQueriesContext(connection) as queries:
-        job = start(
-            world, tmp_path, django_capture_on_commit_callbacks, [person(), person(), person()]
-        )
-    saved = [
-        re.findall(r'"rows_done" = (\d+)', q["sql"])
-        for q in queries.captured_queries
-        if q["sql"].startswith("UPDATE")
-    ]
-    assert [found for found in saved if found] == [["1"], ["2"], ["3"], ["3"]]
-    assert job.rows_done == 3
+    monkeypatch.setattr(tasks, "PROGRESS_EVERY_ROWS", 1)
+    monkeypatch.setattr(tasks, "PROGRESS_EVERY_SECONDS", 0)
+    reports: list[tuple[int, int | None, bool]] = []
+    report = tasks._report_progress
+
+    def report_and_read_back(job_id: int, rows_done: int, rows_total: int | None) -> None:
+        report(job_id, rows_done, rows_total)
+        job = ImportJob.objects.get(pk=job_id)
+        state = tasks.import_job_state(job)
+        reports.append((state["rows_done"], state["rows_total"], state["finished"]))
+
+    monkeypatch.setattr(tasks, "_report_progress", report_and_read_back)
+    job = start(world, tmp_path, django_capture_on_commit_callbacks, [person(), person(), person()])
+    assert reports == [(0, 3, False), (1, 3, False), (2, 3, False), (3, 3, False)]
+    assert (job.rows_done, job.rows_total) == (3, 3)
+    assert not tasks._progress_path(job.pk).exists()
 
 
 def test_a_job_runs_once(

@@ -23,6 +23,7 @@ def current_settings() -> ProductionSettings:
         axes_enabled=bool(getattr(settings, "AXES_ENABLED", False)),
         worker_sync=bool(getattr(settings, "Q_CLUSTER", {}).get("sync", False)),
         static_root=settings.STATIC_ROOT,
+        pdf_font_path=settings.PDF_FONT_PATH,
     )
 
 
