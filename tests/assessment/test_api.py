@@ -51,7 +51,7 @@ def test_field_app_flow_with_a_token(world: World, resident: Resident) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     catalogue = client.get(f"{URL}catalogue/", {"standard": MZT039}).json()
-    assert [i["name"] for i in catalogue["indicators"]][0] == "日常生活活动"
+    assert catalogue["indicators"][0]["name"] == "日常生活活动"
     assert catalogue["indicators"][0]["items"][0]["options"][0]["text"]
 
     created = client.post(URL, body(world, resident), format="json")

@@ -55,9 +55,7 @@ def test_assessor_enters_a_full_assessment_on_a_tablet(world, live_server, page:
 
     assessment = Assessment.objects.get(resident=resident)
     assert assessment.status == AssessmentStatus.FINISHED
-    second_best = sum(
-        sorted(item.allowed_scores)[-2] for i in indicators for item in i.items
-    )
+    second_best = sum(sorted(item.allowed_scores)[-2] for i in indicators for item in i.items)
     assert assessment.total_score == second_best
     expect(page.get_by_test_id("level")).to_contain_text(assessment.result["level_name"])
 
