@@ -1,4 +1,5 @@
-"""Benchmarks of issue 2: screening import next to its physical limit, list and search on 1M rows.
+"""Benchmarks: screening import next to its physical limit, list and search on 1M rows (issue 2),
+and the assessment scoring engine (issue 3).
 
 Each measurement runs in its own process so its peak RSS is its own. Figures are printed and
 written to benchmarks/results/latest.json.
@@ -121,7 +122,21 @@ def main() -> None:
         _save(results)
     results["xlsx_limit"] = step("read-limit", str(xlsx_path), database=first)
     print(f"xlsx physical limit (bare calamine read): {results['xlsx_limit']}", flush=True)
+    results["assessment_engine"] = _assessment_engine(options.rows)
+    print(f"assessment engine: {results['assessment_engine']}", flush=True)
     _save(results)
+
+
+def _assessment_engine(count: int) -> dict:
+    """The pure scoring engine (issue 3): no database, CPU time of one process."""
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.assessment", "--count", str(count)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def _save(results: dict) -> None:

@@ -106,6 +106,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # Sections of the resident page contributed by the apps built on the registry (registry/panels.py).
 RESIDENT_PANELS = ["eldercare.assessment.views.resident_panel"]
+# What the import page, API and worker can import (registry/importing/kinds.py).
+IMPORT_KINDS = [
+    "eldercare.registry.importing.kinds.RESIDENTS",
+    "eldercare.assessment.importing.kind.ASSESSMENTS",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"

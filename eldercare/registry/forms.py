@@ -19,6 +19,7 @@ from eldercare.registry.choices import (
     ResidentStatus,
     ServiceNeed,
 )
+from eldercare.registry.importing.kinds import ImportKind
 from eldercare.registry.validation import FieldProblem
 
 
@@ -108,5 +109,14 @@ class ScreeningForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("筛查摸底表（.xlsx / .xls / .csv）"))
+    file = forms.FileField(label=_("文件（.xlsx / .xls / .csv）"))
     is_valid_only = forms.BooleanField(label=_("仅导入正确的行（错误行单独报告）"), required=False)
+
+    def __init__(self, *args: Any, kind: ImportKind, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind.option_choices:
+            self.fields["option"] = forms.ChoiceField(
+                label=str(kind.option_label),
+                choices=[("", "—"), *kind.option_choices.items()],
+                required=False,
+            )

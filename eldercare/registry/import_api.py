@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from eldercare.accounts.access import Action, get_scoped_or_404
+from eldercare.accounts.access import Action, get_scoped_or_404, require
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.registry.exporting import XLSX_CONTENT_TYPE
 from eldercare.registry.importing.errors import FileImportError
+from eldercare.registry.importing.kinds import import_kind, import_kinds
 from eldercare.registry.models import ImportJob
 from eldercare.registry.tasks import (
     ImportJobError,
@@ -54,6 +55,8 @@ UPLOAD = inline_serializer(
         "file": serializers.FileField(),
         "dry_run": serializers.BooleanField(default=True),
         "valid_only": serializers.BooleanField(default=False),
+        "kind": serializers.ChoiceField(["residents", "assessments"], default="residents"),
+        "standard": serializers.CharField(required=False),
     },
 )
 PROBLEM = inline_serializer("ImportProblem", {"detail": serializers.CharField()})
@@ -100,9 +103,14 @@ class ImportJobViewSet(viewsets.GenericViewSet):
     parser_classes = [MultiPartParser]
 
     def get_object(self) -> ImportJob:
-        return get_scoped_or_404(self.request.user, ImportJob.objects.all(), pk=self.kwargs["pk"])
+        job = get_scoped_or_404(self.request.user, ImportJob.objects.all(), pk=self.kwargs["pk"])
+        require(self.request.user, import_kind(job.kind).action)
+        return job
 
     def create(self, request: Request) -> Response:
+        kind = str(cast(QueryDict, request.data).get("kind") or "residents")
+        if kind not in import_kinds():
+            raise ParseError(f"kind 应为 {'、'.join(import_kinds())}，实为“{kind}”")
         uploaded = request.FILES.get("file")
         if uploaded is None:
             raise ParseError("缺少文件：请以 multipart/form-data 的 file 字段上传")
@@ -112,6 +120,8 @@ class ImportJobViewSet(viewsets.GenericViewSet):
                 uploaded_file=uploaded,
                 is_dry_run=_flag(request, "dry_run", default=True),
                 is_valid_only=_flag(request, "valid_only", default=False),
+                kind=kind,
+                option=str(cast(QueryDict, request.data).get("standard") or ""),
             )
         except FileImportError as error:
             raise ParseError(error.message) from error

@@ -188,6 +188,9 @@ class ImportJob(models.Model):
     )
     region_code = models.CharField(max_length=12)
     file = models.FileField(upload_to="imports/%Y/%m/")
+    # Which ImportKind (registry/importing/kinds.py) and its option, e.g. the assessment standard.
+    kind = models.CharField(_("导入内容"), max_length=20, default="residents")
+    options = models.JSONField(default=dict, blank=True)
     original_name = models.CharField(_("文件名"), max_length=200)
     is_dry_run = models.BooleanField(_("仅预检"), default=True)
     is_valid_only = models.BooleanField(_("仅导入正确行"), default=False)

@@ -24,9 +24,10 @@ from django.http import Http404
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from eldercare.accounts.access import Action, in_scope, require
+from eldercare.accounts.access import in_scope, require
 from eldercare.registry.importing.errors import FileImportError
-from eldercare.registry.importing.pipeline import ImportResult, import_residents
+from eldercare.registry.importing.kinds import import_kind
+from eldercare.registry.importing.pipeline import ImportResult
 from eldercare.registry.importing.readers import check_suffix
 from eldercare.registry.importing.report import write_error_report
 from eldercare.registry.models import ImportJob, ImportStatus
@@ -42,16 +43,29 @@ class ImportJobError(BadRequest):
 
 
 def start_import_job(
-    *, actor: Any, uploaded_file: UploadedFile, is_dry_run: bool, is_valid_only: bool
+    *,
+    actor: Any,
+    uploaded_file: UploadedFile,
+    is_dry_run: bool,
+    is_valid_only: bool,
+    kind: str = "residents",
+    option: str = "",
 ) -> ImportJob:
     """Store the upload as a queued job; the worker starts once the transaction commits."""
-    require(actor, Action.IMPORT_REGISTRY)
+    import_type = import_kind(kind)
+    require(actor, import_type.action)
+    try:
+        options = import_type.options(option)
+    except ValueError as error:
+        raise FileImportError(str(error)) from error
     original_name = Path(uploaded_file.name or "").name
     suffix = check_suffix(original_name)
     with transaction.atomic():
         job = ImportJob(
             created_by=actor,
             region_code=actor.region_code or "",
+            kind=import_type.key,
+            options=options,
             original_name=original_name[:200],
             is_dry_run=is_dry_run,
             is_valid_only=is_valid_only,
@@ -65,7 +79,7 @@ def start_import_job(
 
 def confirm_import_job(*, actor: Any, job: ImportJob) -> ImportJob:
     """A real import of a finished dry run's file, with the same valid-rows-only choice."""
-    require(actor, Action.IMPORT_REGISTRY)
+    require(actor, import_kind(job.kind).action)
     if job.created_by_id != actor.pk and not in_scope(actor, job.region_code):
         raise Http404("记录不存在")
     if not job.is_dry_run or job.status != ImportStatus.DONE:
@@ -74,6 +88,8 @@ def confirm_import_job(*, actor: Any, job: ImportJob) -> ImportJob:
         confirmed = ImportJob.objects.create(
             created_by=actor,
             region_code=actor.region_code or "",
+            kind=job.kind,
+            options=job.options,
             file=job.file.name,
             original_name=job.original_name,
             is_dry_run=False,
@@ -101,7 +117,7 @@ def run_import_job(job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     reporter = _ProgressReporter(job.pk)
     try:
-        result = import_residents(
+        result = import_kind(job.kind).run(
             Path(job.file.path),
             actor=job.created_by,
             dry_run=job.is_dry_run,
@@ -109,6 +125,7 @@ def run_import_job(job_id: int) -> None:
             progress=reporter.rows,
             on_total=reporter.total,
             file_name=job.original_name,
+            **job.options,
         )
     except (FileImportError, PermissionDenied) as error:
         _finish(job, ImportStatus.FAILED, {"error": str(error)})
@@ -129,6 +146,8 @@ def import_job_state(job: ImportJob) -> dict[str, Any]:
     finished = job.status in FINISHED_STATUSES
     return {
         "id": job.pk,
+        "kind": job.kind,
+        "options": job.options,
         "file_name": job.original_name,
         "dry_run": job.is_dry_run,
         "valid_only": job.is_valid_only,

@@ -16,9 +16,15 @@ urlpatterns = [
     path("residents/<int:pk>/contacts/", views.resident_contacts, name="contacts"),
     path("residents/<int:pk>/screening/", views.resident_screening, name="screening"),
     path("import/", import_views.import_upload, name="import"),
-    path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_job, name="import_job"),
     path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/errors.xlsx", import_views.import_errors, name="import_errors"),
+    # After the job routes: a kind is a slug, and digits are a slug too.
+    path("import/<slug:kind>/", import_views.import_upload, name="import_kind"),
+    path(
+        "import/<slug:kind>/templates/<slug:name>.xlsx",
+        import_views.import_template,
+        name="import_template",
+    ),
 ]
