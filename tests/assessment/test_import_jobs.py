@@ -52,7 +52,10 @@ def page_client(world: World, role: str) -> Client:
 
 
 def test_page_dry_run_then_confirm(
-    world: World, people: list[Resident], tmp_path: Path, django_capture_on_commit_callbacks: Commits
+    world: World,
+    people: list[Resident],
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Commits,
 ) -> None:
     client = page_client(world, "county_admin")
     page = client.get("/registry/import/assessments/").content.decode()
@@ -78,7 +81,10 @@ def test_page_dry_run_then_confirm(
 
 
 def test_api_upload_with_errors_is_refused_with_a_report(
-    world: World, people: list[Resident], tmp_path: Path, django_capture_on_commit_callbacks: Commits
+    world: World,
+    people: list[Resident],
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Commits,
 ) -> None:
     rows = [mz_row(people[0]), mz_row(people[1], 进食=7)]
     client = client_for(world.user("county_admin"))
