@@ -469,17 +469,35 @@ def _apply_date(assessment: Assessment, value: object, problems: list[Problem]) 
     except ValueFormatError as error:
         problems.append(Problem("assessed_on", error.code, str(error)))
         return
-    if day > today_local():
-        problems.append(Problem("assessed_on", "future_date", "评估日期不能晚于今天"))
-    elif assessment.standard and day < PUBLISHED[Standard(assessment.standard)]:
-        published = PUBLISHED[Standard(assessment.standard)].isoformat()
-        problems.append(
-            Problem("assessed_on", "before_standard", f"早于该标准发布日期（{published}）")
-        )
-    elif day < assessment.resident.birth_date:
-        problems.append(Problem("assessed_on", "before_birth", "早于老年人出生日期"))
-    else:
+    problem = assessed_on_problem(
+        day,
+        standard=assessment.standard,
+        birth_date=assessment.resident.birth_date,
+        today=today_local(),
+    )
+    if problem is None:
         assessment.assessed_on = day
+    else:
+        problems.append(problem)
+
+
+def assessed_on_problem(
+    day: date, *, standard: str | None, birth_date: date | None, today: date
+) -> Problem | None:
+    """What is wrong with `day` as the date of an assessment, else None.
+
+    Not after `today`, not before the standard was published (when the standard is known), not
+    before the resident's birth (when the resident is known). The import checks rows with it
+    too, so that a dry run knows what recording them would say.
+    """
+    if day > today:
+        return Problem("assessed_on", "future_date", "评估日期不能晚于今天")
+    if standard and day < PUBLISHED[Standard(standard)]:
+        published = PUBLISHED[Standard(standard)].isoformat()
+        return Problem("assessed_on", "before_standard", f"早于该标准发布日期（{published}）")
+    if birth_date is not None and day < birth_date:
+        return Problem("assessed_on", "before_birth", "早于老年人出生日期")
+    return None
 
 
 def _apply_assessors(
@@ -502,7 +520,7 @@ def _apply_assessors(
         user = value if isinstance(value, User) else _assessor_user(value, assessment)
         if user is None:
             problems.append(Problem(name, "assessor_unknown", f"找不到评估员：{value}"))
-        elif not _is_assessor_for(user, assessment.resident):
+        elif not is_assessor_for(user, assessment.resident):
             problems.append(
                 Problem(name, "not_an_assessor", f"{user.display_name} 不是负责该区域的评估员")
             )
@@ -521,7 +539,11 @@ def _assessor_user(value: object, assessment: Assessment) -> User | None:
     return User.objects.filter(lookup).first()
 
 
-def _is_assessor_for(user: User, resident: Resident) -> bool:
+def is_assessor_for(user: User, resident: Resident) -> bool:
+    """Whether `user` may assess `resident`: an active assessor whose scope covers the resident.
+
+    The import checks rows with it too, so that a dry run knows what recording them would say.
+    """
     return user.is_active and user.role == Role.ASSESSOR and in_scope(user, resident.region_code)
 
 

@@ -27,9 +27,9 @@ from django_q.tasks import async_task
 from eldercare.accounts.access import in_scope, require
 from eldercare.registry.importing.errors import FileImportError
 from eldercare.registry.importing.kinds import import_kind
-from eldercare.registry.importing.pipeline import ImportResult
 from eldercare.registry.importing.readers import check_suffix
 from eldercare.registry.importing.report import write_error_report
+from eldercare.registry.importing.results import ImportResult
 from eldercare.registry.models import ImportJob, ImportStatus
 
 PROGRESS_EVERY_ROWS = 1_000

@@ -19,7 +19,7 @@ from eldercare.assessment.models import Assessment, CurrentAssessment, Source
 from eldercare.assessment.scoring import GBT42195, MZT039
 from eldercare.core.models import AuditAction, AuditEvent
 from eldercare.registry.importing.errors import FileImportError
-from eldercare.registry.importing.pipeline import ImportResult
+from eldercare.registry.importing.results import ImportResult
 from eldercare.registry.models import Resident
 from tests import factories
 from tests.assessment.import_sheets import (

@@ -1,40 +1,23 @@
-"""Reading the cells of an assessment sheet: blanks, whole numbers, 是/否, the row's standard.
+"""Reading the cells of an assessment sheet: whole numbers, 是/否, the row's standard and the key
+of the assessment it records. Blanks and cell positions are registry.importing.common's.
 
 Values are cleaned as the resident import cleans them (core.normalize): full-width digits and
 letters made half-width, spaces removed, Excel's 10.0 read as 10.
 """
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
 from eldercare.assessment.importing.columns import FLAG_VALUES, Layout, standard_in
-from eldercare.core.idcard import IdNumberError, parse_id_number
-from eldercare.core.normalize import clean_compact
-from eldercare.registry.importing.readers import NumberedRow, Table
+from eldercare.core.normalize import ValueFormatError, clean_compact, parse_date
+from eldercare.registry.importing.common import cell, is_blank
 
 _INTEGER_RE = re.compile(r"[+-]?\d+(?:\.0*)?", re.ASCII)
 
-
-def is_blank(value: object) -> bool:
-    if isinstance(value, str):
-        return not value or value.isspace()
-    return value is None
-
-
-def data_rows(table: Table, layout: Layout) -> Iterator[NumberedRow]:
-    """The rows below the header that hold anything."""
-    for number, cells in table.rows():
-        if number <= layout.header_row or all(is_blank(cell) for cell in cells):
-            continue
-        yield number, cells
-
-
-def cell(cells: Sequence[Any], position: int | None) -> Any:
-    if position is None or position >= len(cells):
-        return None
-    return cells[position]
+# (ID number's first 17 digits, standard, date)
+SameAssessment = tuple[int, str, date]
 
 
 def integer(value: object, *, unit: str = "") -> int | None:
@@ -68,9 +51,15 @@ def row_standard(cells: Sequence[Any], layout: Layout) -> tuple[str | None, obje
     return standard_in(value), value
 
 
-def id_key(value: object, today: date) -> int | None:
-    """The first 17 digits identify a valid ID (the 18th is their check character)."""
+def same_assessment(
+    cells: Sequence[Any], layout: Layout, person: int | None
+) -> SameAssessment | None:
+    """Which assessment the row records: `person` (common.id_key), standard, day; None if unread."""
+    standard, _value = row_standard(cells, layout)
     try:
-        return int(parse_id_number(value, today=today).number[:17])
-    except IdNumberError:
+        day = parse_date(cell(cells, layout.index["assessed_on"]))
+    except ValueFormatError:
         return None
+    if person is None or standard is None:
+        return None
+    return (person, standard, day)

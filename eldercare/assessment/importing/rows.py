@@ -2,7 +2,9 @@
 
 The rules `services.record_assessment` applies (dates, assessors, scores) are checked here as well,
 on data looked up per batch, so that a dry run — which writes nothing — says what a real import
-would do; the service still checks again when the row is recorded.
+would do: the dates and assessors by the service's own `assessed_on_problem` and
+`is_assessor_for`, the scores by the pure engine. The service still checks again when the row is
+recorded.
 """
 
 from collections.abc import Callable, Sequence
@@ -10,10 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from eldercare.accounts.access import in_scope
-from eldercare.accounts.models import Role, User
+from eldercare.accounts.models import User
 from eldercare.assessment.errors import Problem
-from eldercare.assessment.importing.cells import cell, flag, integer, is_blank, row_standard
+from eldercare.assessment.importing.cells import (
+    SameAssessment,
+    flag,
+    integer,
+    row_standard,
+    same_assessment,
+)
 from eldercare.assessment.importing.columns import (
     BY_KEY,
     HEADERS,
@@ -33,21 +40,18 @@ from eldercare.assessment.scoring import (
     Item,
     score,
 )
-from eldercare.assessment.services import PUBLISHED, PaperAssessor
+from eldercare.assessment.services import PaperAssessor, assessed_on_problem, is_assessor_for
 from eldercare.core.idcard import IdNumber, IdNumberError
 from eldercare.core.normalize import ValueFormatError, clean_compact, clean_name, parse_date
+from eldercare.registry.importing.common import cell, duplicate_message, is_blank
+from eldercare.registry.importing.results import RowProblem, Verdict
 from eldercare.registry.models import Resident
 
 FLAGS = ("coma", "dementia", "psychiatric_disorder")
 NOT_FOUND = "不在您的管辖范围内或未登记"
 CONFLICT = "该老人当天已有一份不同的评估，请在系统中更正"
-_MAX_ROWS_NAMED = 10
 
-# (column header, code, message)
-RowProblem = tuple[str, str, str]
 Add = Callable[[str, str, str], None]
-# (ID number's first 17 digits, standard, date)
-SameAssessment = tuple[int, str, date]
 
 
 def conditions_in_full(data: object) -> dict[str, Any]:
@@ -114,14 +118,6 @@ class Plan:
     data: dict[str, Any]
 
 
-@dataclass(slots=True)
-class Verdict:
-    """Problems (rejected), or a plan (to record), or neither (already stored: unchanged)."""
-
-    problems: list[RowProblem] = field(default_factory=list)
-    plan: Plan | None = None
-
-
 class RowChecker:
     def __init__(
         self, layout: Layout, today: date, duplicates: dict[SameAssessment, list[int]]
@@ -137,7 +133,8 @@ class RowChecker:
         cells: Sequence[Any],
         identity: IdNumber | IdNumberError | None,
         lookups: Lookups,
-    ) -> Verdict:
+    ) -> Verdict[Plan]:
+        """Every problem of the row, or the plan to record it (no plan: already stored)."""
         problems: list[RowProblem] = []
 
         def add(column: str, code: str, message: str) -> None:
@@ -219,15 +216,11 @@ class RowChecker:
         if resident is None:
             add(column, "resident_not_found", NOT_FOUND)
             return None
-        standard, _value = row_standard(cells, self.layout)
-        try:
-            day = parse_date(self._value(cells, "assessed_on"))
-        except ValueFormatError:
-            day = None
-        if standard is not None and day is not None:
-            others = self.duplicates.get((int(identity.number[:17]), standard, day))
-            if others:
-                add(column, "assessment_duplicate_in_file", _duplicate_message(row, others))
+        key = same_assessment(cells, self.layout, int(identity.number[:17]))
+        others = self.duplicates.get(key, []) if key is not None else []
+        if others:
+            message = duplicate_message(row, others, what="是同一老人同一天按同一标准的评估")
+            add(column, "assessment_duplicate_in_file", message)
         name = self._value(cells, "name")
         if not is_blank(name) and clean_name(name) != resident.name:
             add(
@@ -265,17 +258,16 @@ class RowChecker:
         except ValueFormatError as error:
             add(column, error.code, error.message)
             return None
-        # The rules of services._apply_date, checked here so that a dry run knows them.
-        if day > self.today:
-            add(column, "future_date", "评估日期不能晚于今天")
-        elif standard is not None and day < PUBLISHED[Standard(standard)]:
-            published = PUBLISHED[Standard(standard)].isoformat()
-            add(column, "before_standard", f"早于该标准发布日期（{published}）")
-        elif resident is not None and day < resident.birth_date:
-            add(column, "before_birth", "早于老年人出生日期")
-        else:
-            return day
-        return None
+        problem = assessed_on_problem(
+            day,
+            standard=standard,
+            birth_date=resident.birth_date if resident is not None else None,
+            today=self.today,
+        )
+        if problem is not None:
+            add(column, problem.code, problem.message)
+            return None
+        return day
 
     def _choice(self, cells: Sequence[Any], key: str, lookup: dict[str, str], add: Add) -> str:
         value = self._value(cells, key)
@@ -307,12 +299,7 @@ class RowChecker:
         text = clean_name(value)
         user = lookups.users.get(text)
         if user is not None:
-            # The rule of services._is_assessor_for, checked here so that a dry run knows it.
-            if resident is not None and not (
-                user.is_active
-                and user.role == Role.ASSESSOR
-                and in_scope(user, resident.region_code)
-            ):
+            if resident is not None and not is_assessor_for(user, resident):
                 add(column, "not_an_assessor", f"{user.display_name} 不是负责该区域的评估员")
                 return None
             return user, user.display_name[:30]
@@ -421,11 +408,3 @@ class RowChecker:
             add(self.column(error.field, standard), error.code, error.message)
             return None
         return answers
-
-
-def _duplicate_message(row: int, rows: list[int]) -> str:
-    others = [str(number) for number in rows if number != row]
-    named = "、".join(others[:_MAX_ROWS_NAMED])
-    if len(others) > _MAX_ROWS_NAMED:
-        named += f"等{len(others)}"
-    return f"与第{named}行是同一老人同一天按同一标准的评估"

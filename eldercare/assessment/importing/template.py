@@ -22,7 +22,12 @@ from eldercare.assessment.importing.columns import (
     item_help,
 )
 from eldercare.assessment.scoring import STANDARD_NAMES, catalogue
-from eldercare.registry.importing.report import INSTRUCTIONS_SHEET, TEMPLATE_TEXT_ROWS
+from eldercare.registry.importing.report import (
+    ALL_OR_NOTHING_NOTE,
+    TEMPLATE_TEXT_ROWS,
+    rule_text,
+    write_instructions,
+)
 
 TEMPLATE_SHEET = "能力评估结果"
 TITLE_ROW = 0
@@ -130,24 +135,12 @@ def _list(
 def _write_instructions(
     workbook: xlsxwriter.Workbook, header: Format, standard: str, fixed: list[Column]
 ) -> None:
-    sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheet.set_column(0, 0, 18)
-    sheet.set_column(1, 1, 10)
-    sheet.set_column(2, 2, 100)
-    sheet.write_row(0, 0, ("列名", "是否必填", "填写要求 / 可选值"), header)
-    row = 1
-    for column in fixed:
-        sheet.write_row(row, 0, (column.header, column.required, _rule(column)), wrap)
-        row += 1
+    rows = [_column_row(column) for column in fixed]
     for indicator in catalogue(standard):
         for item in indicator.items:
             rule = f"一级指标：{indicator.name}。填所选选项的得分：{item_help(item)}"
-            sheet.write_row(row, 0, (item.name, "是*", rule), wrap)
-            row += 1
-    for column in CONDITION_COLUMNS:
-        sheet.write_row(row, 0, (column.header, column.required, _rule(column)), wrap)
-        row += 1
+            rows.append((item.name, "是*", rule))
+    rows += [_column_row(column) for column in CONDITION_COLUMNS]
     label = STANDARD_LABELS[standard]
     notes = (
         f"本表按{STANDARD_NAMES[standard]}填写：第1行的标题注明了评估标准，导入时据此确定；"
@@ -163,18 +156,10 @@ def _write_instructions(
         "两项标准均要求两名评估员，且不能是同一人；填写平台评估员的用户名时，须是负责该区域的评估员。",
         "同一老人同一天按同一标准只能有一行。已导入过的相同评估再次导入计为“未变”；"
         "当天已有内容不同的评估时该行会被拒绝，请在系统中更正评估。",
-        "默认整表导入：任何一行有错误则整表不导入；选择“仅导入正确行”时，正确的行会导入，"
-        "有错误的行列入错误报告。",
+        ALL_OR_NOTHING_NOTE,
     )
-    row += 1
-    sheet.write_string(row, 0, "说明", header)
-    for note in notes:
-        row += 1
-        sheet.merge_range(row, 0, row, 2, note, wrap)
+    write_instructions(workbook, header, rows, notes, rule_width=100)
 
 
-def _rule(column: Column) -> str:
-    if column.values:
-        choices = f"可选：{'、'.join(column.values)}"
-        return f"{column.help}；{choices}" if column.help else choices
-    return column.help
+def _column_row(column: Column) -> tuple[str, str, str]:
+    return (column.header, column.required, rule_text(column.help, column.values))

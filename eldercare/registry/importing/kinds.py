@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from eldercare.accounts.access import Action
-from eldercare.registry.importing.pipeline import ImportResult
+from eldercare.registry.importing.results import ImportResult
 
 
 @dataclass(frozen=True)

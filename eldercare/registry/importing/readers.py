@@ -322,13 +322,22 @@ def _read_shared_strings(stream: IO[bytes]) -> _SharedStrings:
         if capture:
             parts.append(data)
 
+    _expat_parser(start, end, text).ParseFile(stream)
+    return strings
+
+
+def _expat_parser(
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None],
+    text: Callable[[str], None],
+) -> Any:
+    """A parser that calls these for each element's start and end and its text, in one piece."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    parser.ParseFile(stream)
-    return strings
+    return parser
 
 
 def _column_index(reference: str) -> int:
@@ -482,9 +491,4 @@ class XlsxStreamTable(Table):
             if capture:
                 parts.append(data)
 
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = text
-        return parser
+        return _expat_parser(start, end, text)

@@ -1,8 +1,10 @@
 """Spreadsheets the import hands out: the error report of one import, and the empty template."""
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from eldercare.registry.importing.columns import (
@@ -11,7 +13,7 @@ from eldercare.registry.importing.columns import (
     HEADER_SEARCH_ROWS,
     allowed_values,
 )
-from eldercare.registry.importing.pipeline import ImportResult
+from eldercare.registry.importing.results import ImportResult
 
 ERROR_HEADERS = ("工作表", "行号", "列", "错误代码", "原因")
 TEMPLATE_SHEET = "筛查摸底表"
@@ -21,6 +23,11 @@ TEMPLATE_TEXT_ROWS = 2_000
 _ROWS_PER_SHEET = 1_000_000
 # Excel refuses a list validation whose items add up to more than 255 characters.
 _VALIDATION_LIMIT = 255
+# The last note of every template's instructions.
+ALL_OR_NOTHING_NOTE = (
+    "默认整表导入：任何一行有错误则整表不导入；选择“仅导入正确行”时，正确的行会导入，"
+    "有错误的行列入错误报告。"
+)
 
 
 def write_error_report(result: ImportResult, path: Path) -> None:
@@ -121,21 +128,7 @@ def write_template(path: Path) -> None:
     workbook.close()
 
 
-def _write_instructions(workbook: xlsxwriter.Workbook, header: object) -> None:
-    sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheet.set_column(0, 0, 18)
-    sheet.set_column(1, 1, 10)
-    sheet.set_column(2, 2, 90)
-    sheet.write_row(0, 0, ("列名", "是否必填", "填写要求 / 可选值"), header)
-    row = 1
-    for column in COLUMNS:
-        values = allowed_values(column)
-        rule = column.help
-        if values:
-            rule = f"{rule}；可选：{'、'.join(values)}" if rule else f"可选：{'、'.join(values)}"
-        sheet.write_row(row, 0, (column.header, column.required, rule), wrap)
-        row += 1
+def _write_instructions(workbook: xlsxwriter.Workbook, header: Format) -> None:
     notes = (
         f"表头可以放在前 {HEADER_SEARCH_ROWS} 行中的任意一行（上方可有合并单元格的标题），"
         "列的顺序不限，无法识别的列会被忽略并提示。",
@@ -145,10 +138,42 @@ def _write_instructions(workbook: xlsxwriter.Workbook, header: object) -> None:
         "同一公民身份号码在表中只能出现一次；已登记的号码会更新该老人的信息"
         "（只更新填写了且有变化的项，空白单元格不会清除已有信息）。",
         "年龄须达到所在地区的登记最低年龄（默认 60 周岁）。",
-        "默认整表导入：任何一行有错误则整表不导入；选择“仅导入正确行”时，正确的行会导入，"
-        "有错误的行列入错误报告。",
+        ALL_OR_NOTHING_NOTE,
     )
-    row += 1
+    rows = [
+        (column.header, column.required, rule_text(column.help, allowed_values(column)))
+        for column in COLUMNS
+    ]
+    write_instructions(workbook, header, rows, notes, rule_width=90)
+
+
+def rule_text(help_text: str, values: Sequence[str]) -> str:
+    """A column's rule on an instructions sheet: its help, then the values it offers."""
+    if values:
+        choices = f"可选：{'、'.join(values)}"
+        return f"{help_text}；{choices}" if help_text else choices
+    return help_text
+
+
+def write_instructions(
+    workbook: xlsxwriter.Workbook,
+    header: Format,
+    rows: Iterable[tuple[str, str, str]],
+    notes: Sequence[str],
+    *,
+    rule_width: int,
+) -> None:
+    """A template's instructions sheet: a row per column (header, required?, rule), then notes."""
+    sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, 10)
+    sheet.set_column(2, 2, rule_width)
+    sheet.write_row(0, 0, ("列名", "是否必填", "填写要求 / 可选值"), header)
+    row = 0
+    for row, line in enumerate(rows, start=1):
+        sheet.write_row(row, 0, line, wrap)
+    row += 2
     sheet.write_string(row, 0, "说明", header)
     for note in notes:
         row += 1

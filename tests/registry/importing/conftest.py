@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from eldercare.registry.importing.pipeline import ImportResult, import_residents
+from eldercare.registry.importing.pipeline import import_residents
+from eldercare.registry.importing.results import ImportResult
 from tests.conftest import World
 from tests.registry.importing.sheets import TODAY, write_csv, write_xlsx
 

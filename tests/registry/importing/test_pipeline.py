@@ -12,7 +12,8 @@ from eldercare.core.idcard import convert_legacy
 from eldercare.core.models import AuditAction, AuditEvent
 from eldercare.regions.models import Region
 from eldercare.registry.importing.errors import FileImportError
-from eldercare.registry.importing.pipeline import ImportResult, import_residents
+from eldercare.registry.importing.pipeline import import_residents
+from eldercare.registry.importing.results import ImportResult
 from eldercare.registry.models import Resident, ResidentContact, ResidentPhone, ScreeningRecord
 from tests import factories
 from tests.conftest import World

@@ -8,13 +8,13 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from eldercare.registry.importing.columns import COLUMNS
-from eldercare.registry.importing.pipeline import ImportResult, RowError
 from eldercare.registry.importing.report import (
     ERROR_HEADERS,
     TEMPLATE_TEXT_ROWS,
     write_error_report,
     write_template,
 )
+from eldercare.registry.importing.results import ImportResult, RowError
 
 
 def sheet(path: Path, name: str) -> list[list[Any]]:

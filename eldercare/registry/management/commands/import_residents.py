@@ -17,8 +17,9 @@ from tqdm import tqdm
 
 from eldercare.accounts.models import Role
 from eldercare.registry.importing.errors import FileImportError
-from eldercare.registry.importing.pipeline import ImportResult, import_residents
+from eldercare.registry.importing.pipeline import import_residents
 from eldercare.registry.importing.report import write_error_report
+from eldercare.registry.importing.results import ImportResult
 
 EXIT_REFUSED = 1
 EXIT_UNUSABLE = 2
