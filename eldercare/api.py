@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("eldercare.registry.api")),
     path("", include("eldercare.registry.import_api")),
     path("", include("eldercare.assessment.api")),
+    path("", include("eldercare.catalogue.api")),
 ]

@@ -206,6 +206,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "居家和社区养老服务综合信息平台 API v1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several apps have a "status" or "kind": give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ResidentStatusEnum": "eldercare.registry.choices.ResidentStatus",
+        "ImportJobStatusEnum": ["queued", "running", "done", "refused", "failed"],
+        "ImportKindEnum": ["residents", "assessments"],
+        "ServiceListKindEnum": "eldercare.catalogue.models.ListKind",
+        "ServiceListStatusEnum": "eldercare.catalogue.models.ListStatus",
+    },
 }
 
 # Background work: django-q2 with the ORM broker (works on SQLite and PostgreSQL alike).

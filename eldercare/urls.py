@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("eldercare.accounts.urls")),
     path("registry/", include("eldercare.registry.urls")),
     path("assessment/", include("eldercare.assessment.urls")),
+    path("catalogue/", include("eldercare.catalogue.urls")),
     path("api/v1/", include("eldercare.api")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

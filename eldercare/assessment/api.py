@@ -90,6 +90,7 @@ def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
 
 @extend_schema_view(
     list=extend_schema(
+        operation_id="assessments_list",
         summary="能力评估记录",
         parameters=[
             OpenApiParameter("resident", int),
@@ -113,6 +114,7 @@ def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     ),
     catalogue=extend_schema(
+        operation_id="assessment_catalogue",
         summary="评估标准的指标、项目和选项全文",
         parameters=[OpenApiParameter("standard", str, enum=Standard.values, required=True)],
     ),
@@ -122,6 +124,7 @@ def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
         responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     ),
     due=extend_schema(
+        operation_id="assessments_due",
         summary="到期和逾期的评估",
         parameters=[
             OpenApiParameter("window", str, enum=list(WINDOWS)),

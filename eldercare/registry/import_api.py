@@ -8,7 +8,12 @@ from typing import cast
 
 from django.http import FileResponse, Http404, QueryDict
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
@@ -59,6 +64,7 @@ UPLOAD = inline_serializer(
         "standard": serializers.CharField(required=False),
     },
 )
+JOB_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 PROBLEM = inline_serializer("ImportProblem", {"detail": serializers.CharField()})
 
 
@@ -81,14 +87,18 @@ def _flag(request: Request, name: str, *, default: bool) -> bool:
         request={"multipart/form-data": UPLOAD},
         responses={202: JOB_STATE, 400: PROBLEM},
     ),
-    retrieve=extend_schema(summary="导入任务的状态、进度和结果", responses=JOB_STATE),
+    retrieve=extend_schema(
+        summary="导入任务的状态、进度和结果", responses=JOB_STATE, parameters=[JOB_ID]
+    ),
     confirm=extend_schema(
         summary="确认已完成的预检，正式导入同一文件",
+        parameters=[JOB_ID],
         request=None,
         responses={202: JOB_STATE, 409: PROBLEM},
     ),
     error_report=extend_schema(
         summary="下载错误报告（Excel）",
+        parameters=[JOB_ID],
         responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
     ),
 )
