@@ -102,8 +102,12 @@ def reset() -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_raw")
-        for table in tables[:-1]:
-            cursor.execute(f"DELETE FROM {table}")
+        if connection.vendor == "postgresql":
+            # DELETE would leave a million dead rows in every index for the next run.
+            cursor.execute(f"TRUNCATE {', '.join(tables[:-1])} CASCADE")
+        else:
+            for table in tables[:-1]:
+                cursor.execute(f"DELETE FROM {table}")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM")

@@ -46,7 +46,7 @@ from eldercare.assessment.importing.rows import (
     Stored,
     conditions_in_full,
 )
-from eldercare.assessment.models import Assessment, AssessmentStatus, Source
+from eldercare.assessment.models import Assessment, AssessmentStatus, CurrentAssessment, Source
 from eldercare.assessment.services import record_assessment, refresh_current_many
 from eldercare.core.idcard import IdNumber, IdNumberError, parse_id_number
 from eldercare.core.normalize import clean_name
@@ -105,6 +105,7 @@ def import_assessments(
         on_total=on_total,
         sheet=sheet,
         file_name=file_name or path.name,
+        written_tables=(Assessment, CurrentAssessment),
     )
 
 

@@ -21,6 +21,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from eldercare.core.audit import record
+from eldercare.core.db import ANALYZE_AFTER_ROWS, refresh_planner_statistics
 from eldercare.core.idcard import IdNumberError, parse_id_number
 from eldercare.core.models import AuditAction
 from eldercare.registry.importing.readers import NumberedRow, Table, open_table
@@ -72,11 +73,13 @@ def run_import(
     on_total: Callable[[int], None] | None,
     sheet: str | None,
     file_name: str,
+    written_tables: Sequence[type[models.Model]] = (),
 ) -> ImportResult:
     """Import the sheet at `path`; FileImportError when the file itself is unusable.
 
     `prepare` is pass 1: it returns the number of data rows and the importer of pass 2.
-    `object_type` is what the IMPORT event names as imported.
+    `object_type` is what the IMPORT event names as imported; `written_tables` get fresh planner
+    statistics after a large import.
     """
     with open_table(path, sheet=sheet) as table:
         with closing(table.rows()) as head:
@@ -102,6 +105,8 @@ def run_import(
                     record_import(actor, path, file_name, result, object_type=object_type)
             if result.refused:
                 record_import(actor, path, file_name, result, object_type=object_type)
+            elif result.created + result.updated >= ANALYZE_AFTER_ROWS:
+                refresh_planner_statistics(*written_tables)
     if result.rows == 0:
         result.warnings.append("表头下没有数据行")
     return result

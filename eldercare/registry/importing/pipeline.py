@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from eldercare.accounts.access import Action, require
 from eldercare.core.idcard import IdNumber, IdNumberError, parse_id_number
+from eldercare.core.models import AuditEvent
 from eldercare.registry.importing.checking import Existing, Plan, RowChecker
 from eldercare.registry.importing.columns import RESIDENT_KEYS, Layout, find_layout
 from eldercare.registry.importing.common import (
@@ -92,6 +93,7 @@ def import_residents(
         on_total=on_total,
         sheet=sheet,
         file_name=name,
+        written_tables=(Resident, ResidentPhone, ResidentContact, ScreeningRecord, AuditEvent),
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from eldercare.core.idcard import convert_legacy
 from eldercare.core.models import AuditAction, AuditEvent
@@ -557,3 +559,17 @@ def test_batches_see_each_others_results(world: World, tmp_path: Path, monkeypat
     assert result.created == 7
     phones = dict(ResidentPhone.objects.values_list("resident__id_number", "number"))
     assert phones == {row["公民身份号码"]: row["联系电话"] for row in rows}
+
+
+def test_a_large_import_refreshes_the_planner_statistics(
+    run_import: Importer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fresh row estimates right after a bulk load: a 1M import otherwise leaves lists slow."""
+    monkeypatch.setattr("eldercare.registry.importing.common.ANALYZE_AFTER_ROWS", 2)
+    with CaptureQueriesContext(connection) as small:
+        run_import([person()])
+    with CaptureQueriesContext(connection) as large:
+        run_import([person(), person()])
+    analyzed = [q["sql"] for q in large.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert any("registry_resident" in sql for sql in analyzed)
+    assert not any(q["sql"].startswith("ANALYZE") for q in small.captured_queries)
