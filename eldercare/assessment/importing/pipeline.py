@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from eldercare.accounts.access import Action, require, scoped
 from eldercare.accounts.models import User
+from eldercare.assessment.current import refresh_current_many
 from eldercare.assessment.errors import AssessmentDataError
 from eldercare.assessment.importing.cells import SameAssessment, same_assessment
 from eldercare.assessment.importing.columns import Layout, find_layout
@@ -47,7 +48,7 @@ from eldercare.assessment.importing.rows import (
     conditions_in_full,
 )
 from eldercare.assessment.models import Assessment, AssessmentStatus, CurrentAssessment, Source
-from eldercare.assessment.services import record_assessment, refresh_current_many
+from eldercare.assessment.services import record_assessment
 from eldercare.core.idcard import IdNumber, IdNumberError, parse_id_number
 from eldercare.core.normalize import clean_name
 from eldercare.registry.importing.common import (

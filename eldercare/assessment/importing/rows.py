@@ -40,7 +40,7 @@ from eldercare.assessment.scoring import (
     Item,
     score,
 )
-from eldercare.assessment.services import PaperAssessor, assessed_on_problem, is_assessor_for
+from eldercare.assessment.validation import PaperAssessor, assessed_on_problem, is_assessor_for
 from eldercare.core.idcard import IdNumber, IdNumberError
 from eldercare.core.normalize import ValueFormatError, clean_compact, clean_name, parse_date
 from eldercare.registry.importing.common import cell, duplicate_message, is_blank
