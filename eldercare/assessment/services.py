@@ -131,17 +131,8 @@ def start_assessment(
     *, actor: Any, resident: Resident, data: Mapping[str, Any], source: str = Source.PAGE
 ) -> Assessment:
     """A draft assessment of `resident` with the header (standard, date, assessors…) filled in."""
-    require(actor, Action.PERFORM_ASSESSMENT)
-    _check_resident(actor, resident)
-    check_keys(data, DATA_FIELDS)
     with transaction.atomic():
-        assessment = Assessment(
-            resident=resident,
-            region_code=resident.region_code,
-            created_by=actor,
-            source=source,
-        )
-        apply_data(assessment, data, require_header=True)
+        assessment = _new_assessment(actor=actor, resident=resident, data=data, source=source)
         assessment.save()
         record(
             actor=actor,
@@ -189,19 +180,15 @@ def record_assessment(
 
     An import passes refresh=False and calls refresh_current_many once per batch instead.
     """
-    require(actor, Action.PERFORM_ASSESSMENT)
-    _check_resident(actor, resident)
-    check_keys(data, DATA_FIELDS)
     with transaction.atomic():
-        assessment = Assessment(
+        assessment = _new_assessment(
+            actor=actor,
             resident=resident,
-            region_code=resident.region_code,
-            created_by=actor,
+            data=data,
             source=source,
             supersedes=supersedes,
             correction_reason=correction_reason,
         )
-        apply_data(assessment, data, require_header=True)
         _finish(actor, assessment, refresh=refresh)
     return assessment
 
@@ -282,6 +269,24 @@ def request_reassessment(
 
 
 # --- internals -------------------------------------------------------------------------------
+
+
+def _new_assessment(
+    *, actor: Any, resident: Resident, data: Mapping[str, Any], source: str, **extra: Any
+) -> Assessment:
+    """An unsaved assessment of `resident` carrying the validated `data`."""
+    require(actor, Action.PERFORM_ASSESSMENT)
+    _check_resident(actor, resident)
+    check_keys(data, DATA_FIELDS)
+    assessment = Assessment(
+        resident=resident,
+        region_code=resident.region_code,
+        created_by=actor,
+        source=source,
+        **extra,
+    )
+    apply_data(assessment, data, require_header=True)
+    return assessment
 
 
 def _check_resident(actor: Any, resident: Resident) -> None:

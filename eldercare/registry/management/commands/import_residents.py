@@ -66,8 +66,9 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            result = import_residents(
+            result = self.run_pipeline(
                 Path(options["path"]),
+                options,
                 actor=actor,
                 dry_run=options["dry_run"],
                 valid_only=options["valid_only"],
@@ -87,6 +88,10 @@ class Command(BaseCommand):
             self._summary(result, options["report"])
         if result.refused:
             raise SystemExit(EXIT_REFUSED)
+
+    def run_pipeline(self, path: Path, options: dict[str, Any], **common: Any) -> ImportResult:
+        """The import itself; commands for other sheets override this (and add options)."""
+        return import_residents(path, **common)
 
     def _fail(self, message: str, as_json: bool) -> NoReturn:
         if as_json:
