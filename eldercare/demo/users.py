@@ -28,6 +28,8 @@ def demo_users() -> list[DemoUser]:
         DemoUser("township", "乡镇民政办", Role.TOWNSHIP_WORKER, township),
         DemoUser("village", "村（社区）网格员", Role.VILLAGE_WORKER, village),
         DemoUser("assessor", "评估员", Role.ASSESSOR, county),
+        # Both assessment standards require two assessors.
+        DemoUser("assessor2", "评估员二", Role.ASSESSOR, county),
         DemoUser("provider", "服务机构管理员", Role.PROVIDER_MANAGER, county),
         DemoUser("caregiver", "护理员", Role.CAREGIVER, township),
         DemoUser("auditor", "审计员", Role.AUDITOR, county),

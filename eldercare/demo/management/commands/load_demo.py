@@ -7,12 +7,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from eldercare.accounts.models import User
+from eldercare.demo.assessments import assess_demo_residents
 from eldercare.demo.management.commands.generate_residents import load_villages
 from eldercare.demo.synthetic import generate_rows
 from eldercare.demo.users import ensure_demo_users
 from eldercare.demo.writers import write_csv
+from eldercare.regions.codes import subtree_range
 from eldercare.regions.datasets import PILOT_LOCALITIES
 from eldercare.registry.importing.pipeline import import_residents
+from eldercare.registry.models import Resident
 
 # A fixed reference day keeps the synthetic people identical on every run, so re-running the
 # demo updates nothing instead of adding a new cohort each day.
@@ -51,3 +54,14 @@ class Command(BaseCommand):
                     f"{name}：{result.rows} 行，新增 {result.created}，更新 {result.updated}，"
                     f"未变 {result.unchanged}，错误 {result.rejected}"
                 )
+        assessors = (User.objects.get(username="assessor"), User.objects.get(username="assessor2"))
+        low, high = subtree_range(assessors[0].region_code)
+        residents = list(
+            Resident.objects.filter(region_code__gte=low, region_code__lte=high).order_by("pk")[
+                :150
+            ]
+        )
+        made = assess_demo_residents(
+            actor=assessors[0], assessors=assessors, residents=residents, today=date.today()
+        )
+        self.stdout.write(f"能力评估：新增 {made} 份")
