@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("eldercare.registry.import_api")),
     path("", include("eldercare.assessment.api")),
     path("", include("eldercare.catalogue.api")),
+    path("", include("eldercare.entitlements.api")),
+    path("", include("eldercare.applications.api")),
+    path("", include("eldercare.governance.api")),
 ]

@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "eldercare.assessment",
     "eldercare.catalogue",
     "eldercare.entitlements",
+    "eldercare.applications",
     "eldercare.demo",
+    "eldercare.governance",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 # Sections of the resident page contributed by the apps built on the registry (registry/panels.py).
-RESIDENT_PANELS = ["eldercare.assessment.views.resident_panel"]
+RESIDENT_PANELS = [
+    "eldercare.assessment.views.resident_panel",
+    "eldercare.entitlements.views.panel.resident_panel",
+    "eldercare.applications.views.resident_panel",
+]
 # What the import page, API and worker can import (registry/importing/kinds.py).
 IMPORT_KINDS = [
     "eldercare.registry.importing.kinds.RESIDENTS",

@@ -48,6 +48,8 @@ class Action(StrEnum):
     RUN_ENTITLEMENTS = "run_entitlements"
     APPLY_ON_BEHALF = "apply_on_behalf"
     REVIEW_APPLICATIONS = "review_applications"
+    VIEW_GOVERNANCE = "view_governance"
+    MANAGE_GOVERNANCE = "manage_governance"
 
 
 # Settings, money and the national structure are decided at county level or above.
@@ -81,6 +83,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_ENTITLEMENTS,
             Action.APPLY_ON_BEHALF,
             Action.REVIEW_APPLICATIONS,
+            Action.VIEW_GOVERNANCE,
         }
     ),
     Role.ASSESSOR: frozenset(
@@ -105,6 +108,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_CATALOGUE,
             Action.VIEW_ENTITLEMENTS,
             Action.VIEW_ACCOUNTS,
+            Action.VIEW_GOVERNANCE,
         }
     ),
 }

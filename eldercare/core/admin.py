@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
-from eldercare.core.models import AuditEvent
+from eldercare.core.audit import record
+from eldercare.core.holiday_models import Holiday, HolidaySource, HolidayYear
+from eldercare.core.models import AuditAction, AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -28,3 +32,52 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class AuditedCalendarAdmin(admin.ModelAdmin):
+    """Calendar rows edited here become "manual" (kept by later package loads) and are audited."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = {name: form.initial.get(name) for name in form.changed_data} if change else {}
+        obj.source = HolidaySource.MANUAL
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            changes={
+                name: [before.get(name), form.cleaned_data.get(name)] for name in form.changed_data
+            },
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record(actor=request.user, action=AuditAction.DELETE, obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            record(actor=request.user, action=AuditAction.DELETE, obj=obj)
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedCalendarAdmin):
+    """节假日安排: official holidays and adjusted working days; a year after 2026 is entered here."""
+
+    list_display = ("day", "weekday", "kind", "name", "source", "updated_at")
+    list_filter = ("kind", "source")
+    date_hierarchy = "day"
+    search_fields = ("name",)
+    fields = ("day", "kind", "name")
+
+    @admin.display(description="星期")
+    def weekday(self, obj: Holiday) -> str:
+        return "一二三四五六日"[obj.day.weekday()]
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(AuditedCalendarAdmin):
+    """A year listed here has a complete schedule; other years count by weekends only."""
+
+    list_display = ("year", "source", "note", "updated_at")
+    fields = ("year", "note")

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from eldercare.core.holiday_models import Holiday, HolidayYear  # noqa: F401
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")

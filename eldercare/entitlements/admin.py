@@ -1,4 +1,5 @@
-"""Read-only admin views of the ledger: money moves only through eldercare.entitlements.ledger."""
+"""Read-only admin views: money moves only through eldercare.entitlements.ledger, rule files,
+grants and runs only through the app's services."""
 
 from typing import Any
 
@@ -6,7 +7,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from eldercare.core.money import format_fen
-from eldercare.entitlements.models import CreditLot, LedgerAccount, LedgerEntry, Transfer
+from eldercare.entitlements.models import (
+    CreditLot,
+    Entitlement,
+    EntitlementRun,
+    LedgerAccount,
+    LedgerEntry,
+    PolicyDocument,
+    Transfer,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -70,3 +79,27 @@ class CreditLotAdmin(ReadOnlyAdmin):
     list_display = ("account", "month", "amount_fen", "remaining_fen", "items", "expires_on")
     list_filter = ("expires_on",)
     raw_id_fields = ("account", "source", "transfer")
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(ReadOnlyAdmin):
+    """Rule files change only through upload, activate and retire (audited)."""
+
+    list_display = ("region_code", "revision", "name", "status", "origin", "uploaded_at")
+    list_filter = ("status", "origin")
+    search_fields = ("region_code", "name", "sha256")
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(ReadOnlyAdmin):
+    list_display = ("resident", "kind", "amount_fen", "first_month", "last_month", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("source_reference",)
+    raw_id_fields = ("resident",)
+
+
+@admin.register(EntitlementRun)
+class EntitlementRunAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "month", "region_code", "status", "residents_done", "created_at")
+    list_filter = ("status",)
+    search_fields = ("region_code",)

@@ -1084,3 +1084,26 @@ def test_floor_and_thresholds_are_optional() -> None:
     assert dict(loaded.floor) == {}
     assert dict(loaded.disabled_threshold) == {}
     assert loaded.rules[0].benefit.amount_fen == 1000
+
+
+# unused credit ---------------------------------------------------------------------------------
+
+
+def test_unused_credit_expires_at_month_end_unless_the_file_carries_it_over() -> None:
+    assert load_policy(policy_text()).carry_over_months == 0
+    text = policy_text().replace('version: "1"\n', 'version: "1"\ncarry_over_months: 3\n')
+    assert load_policy(text).carry_over_months == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "column", "message"),
+    [
+        ("13", 20, "未用额度结转月数应在 0 至 12 之间，实际为 13"),
+        ("-1", 20, "未用额度结转月数应在 0 至 12 之间，实际为 -1"),
+        ("two", 20, "类型错误：应为十进制整数，实际为文本 “two”"),
+        ("1.5", 20, "类型错误：应为十进制整数，实际为小数 “1.5”"),
+    ],
+)
+def test_carry_over_months_range_and_type(value: str, column: int, message: str) -> None:
+    text = policy_text().replace('version: "1"\n', f'version: "1"\ncarry_over_months: {value}\n')
+    assert only(text) == ("t.yaml", 4, column, "carry_over_months", message)

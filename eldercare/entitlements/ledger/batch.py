@@ -10,6 +10,7 @@ sink's). One audit record per batch names the transfers it wrote.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.utils import timezone
 
 from eldercare.accounts.access import Action, require, scope_code
 from eldercare.core.audit import record
@@ -28,6 +30,7 @@ from eldercare.entitlements.ledger.errors import (
     ReferenceConflict,
 )
 from eldercare.entitlements.ledger.posting import (
+    REFERENCE_MAX_LENGTH,
     SYSTEM,
     SystemActor,
     actor_columns,
@@ -54,6 +57,7 @@ from eldercare.entitlements.models import (
     Transfer,
 )
 from eldercare.regions.codes import is_within, subtree_range
+from eldercare.registry.importing.common import insert_rows
 from eldercare.registry.models import Resident
 
 DEFAULT_BATCH_SIZE = 1_000
@@ -237,7 +241,11 @@ def _resident_region(lot: CreditLot) -> str:
 
 # --- bulk credit -----------------------------------------------------------------------------
 
-CreditRow = tuple[int, int, Sequence[str] | None, date]
+# (resident_id, amount_fen, items, expires_on) or the same with a fifth element, the key.
+CreditRow = tuple[Any, ...]
+# Checked: (resident_id, amount_fen, items, expires_on, key).
+_Row = tuple[int, int, list[str] | None, date, str]
+KEY = re.compile(r"[a-z0-9][a-z0-9_.:-]*")
 
 
 @dataclass
@@ -246,6 +254,12 @@ class BulkCreditResult:
     skipped: int = 0
     amount_fen: int = 0
     batches: int = 0
+
+
+def bulk_reference(prefix: str, resident_id: int, key: str = "") -> str:
+    """The reference of one bulk credit: "<prefix>:resident:<id>[:<key>]"."""
+    reference = f"{prefix}:resident:{resident_id}"
+    return f"{reference}:{key}" if key else reference
 
 
 def credit_residents_bulk(
@@ -260,13 +274,16 @@ def credit_residents_bulk(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Callable[[BulkCreditResult], None] | None = None,
 ) -> BulkCreditResult:
-    """Credit many residents from one fund: rows of (resident_id, amount_fen, items, expires_on).
+    """Credit many residents from one fund: rows of (resident_id, amount_fen, items, expires_on),
+    optionally with a fifth element, a key naming the credit's basis (a rule key, "grant:12").
 
-    The reference of each credit is "<reference_prefix>:resident:<id>", so the prefix must name
-    the month and kind (e.g. "credit:2026-11:service"). A resident whose reference is already
-    recorded with the same amount is skipped (rerun after a crash); with another amount it is a
-    ReferenceConflict. Rows are checked batch by batch: a bad row stops the run at its batch,
-    batches before it stay committed and a rerun skips them.
+    The reference of each credit is "<reference_prefix>:resident:<id>", or
+    "<reference_prefix>:resident:<id>:<key>" for a row with a key (so a resident may get several
+    credits in one call, one per key); the prefix must name the month (and the kind, without
+    keys), e.g. "credit:2026-11:service". A credit whose reference is already recorded with the
+    same amount is skipped (rerun after a crash); with another amount it is a ReferenceConflict.
+    Rows are checked batch by batch: a bad row stops the run at its batch, batches before it stay
+    committed and a rerun skips them.
     """
     fund = check_account(fund, "fund", AccountKind.FUND)
     month = check_month(month)
@@ -279,21 +296,22 @@ def credit_residents_bulk(
         raise LedgerInputError("kind", "kind_unknown", f"无法识别的补贴类别：{kind!r}")
     authorize(actor, Action.RUN_ENTITLEMENTS, fund.region_code)
     result = BulkCreditResult()
-    seen: set[int] = set()
+    seen: set[tuple[int, str]] = set()
     on = today()
     for number, rows in enumerate(chunks(credits, batch_size)):
         checked = [
             _check_row(row, month, on, number * batch_size + index)
             for index, row in enumerate(rows)
         ]
-        duplicates = seen.intersection(row[0] for row in checked)
-        if duplicates or len({row[0] for row in checked}) != len(checked):
+        keys = [(row[0], row[4]) for row in checked]
+        duplicates = seen.intersection(keys)
+        if duplicates or len(set(keys)) != len(keys):
             raise LedgerInputError(
                 "credits",
                 "duplicate_resident",
-                f"同一老人在清单中出现多次：{sorted(duplicates)[:5]}",
+                f"同一老人在清单中出现多次：{sorted(pk for pk, _ in duplicates)[:5]}",
             )
-        seen.update(row[0] for row in checked)
+        seen.update(keys)
         with transaction.atomic():
             credited, amount = _credit_batch(actor, fund, month, kind, cause, prefix, checked)
         result.credited += credited
@@ -305,14 +323,23 @@ def credit_residents_bulk(
     return result
 
 
-def _check_row(row: Any, month: date, on: date, index: int) -> CreditRow:
+def _check_row(row: Any, month: date, on: date, index: int) -> _Row:
     try:
-        resident_id, amount_fen, items, expires_on = row
+        resident_id, amount_fen, items, expires_on, *rest = row
     except (TypeError, ValueError) as error:
         raise LedgerInputError(
             "credits", "row_shape", f"第 {index + 1} 行应为（老人编号, 金额分, 限用项目, 有效期）"
         ) from error
     where = f"第 {index + 1} 行（老人 {resident_id}）"
+    if len(rest) > 1:
+        raise LedgerInputError(
+            "credits", "row_shape", f"{where}：应为（老人编号, 金额分, 限用项目, 有效期[, 依据]）"
+        )
+    key = rest[0] if rest else ""
+    if not isinstance(key, str) or (key and not KEY.fullmatch(key)):
+        raise LedgerInputError(
+            "credits", "key_invalid", f"{where}：依据 {key!r} 只能包含小写字母、数字和 _ . : -"
+        )
     if isinstance(resident_id, bool) or not isinstance(resident_id, int):
         raise LedgerInputError("credits", "resident_invalid", f"{where}：老人编号应为整数")
     try:
@@ -325,7 +352,7 @@ def _check_row(row: Any, month: date, on: date, index: int) -> CreditRow:
         raise LedgerInputError(
             "credits", "expiry_invalid", f"{where}：有效期 {expires} 早于补贴月份或已过"
         )
-    return resident_id, amount, allowed, expires
+    return resident_id, amount, allowed, expires, key
 
 
 def _credit_batch(
@@ -335,25 +362,31 @@ def _credit_batch(
     kind: str,
     cause: str,
     prefix: str,
-    rows: Sequence[CreditRow],
+    rows: Sequence[_Row],
 ) -> tuple[int, int]:
-    references = {row[0]: f"{prefix}:resident:{row[0]}" for row in rows}
-    recorded = dict(
-        Transfer.objects.filter(reference__in=references.values()).values_list(
-            "reference", "amount_fen"
+    references = [bulk_reference(prefix, row[0], row[4]) for row in rows]
+    if any(len(reference) > REFERENCE_MAX_LENGTH for reference in references):
+        raise LedgerInputError(
+            "credits", "reference_too_long", f"业务编号最长 {REFERENCE_MAX_LENGTH} 个字符"
         )
+    recorded = dict(
+        Transfer.objects.filter(reference__in=references).values_list("reference", "amount_fen")
     )
     conflicts = [
-        references[row[0]]
-        for row in rows
-        if references[row[0]] in recorded and recorded[references[row[0]]] != row[1]
+        reference
+        for reference, row in zip(references, rows, strict=True)
+        if reference in recorded and recorded[reference] != row[1]
     ]
     if conflicts:
         raise ReferenceConflict(conflicts[0], ["金额"])
-    todo = [row for row in rows if references[row[0]] not in recorded]
+    todo = [
+        (reference, row)
+        for reference, row in zip(references, rows, strict=True)
+        if reference not in recorded
+    ]
     if not todo:
         return 0, 0
-    ids = [row[0] for row in todo]
+    ids = list(dict.fromkeys(row[0] for _, row in todo))
     regions = dict(Resident.objects.filter(pk__in=ids).values_list("pk", "region_code"))
     missing = [pk for pk in ids if pk not in regions]
     if missing:
@@ -365,66 +398,84 @@ def _credit_batch(
         )
     accounts = _resident_accounts(kind, ids, regions)
     lock_accounts_in_order(accounts.values())
-    total = sum(row[1] for row in todo)
+    total = sum(row[1] for _, row in todo)
     move_balance(fund.pk, -total)
+    # Transfers and lots are written with one executemany (COPY on PostgreSQL) each and their ids
+    # read back by their unique keys: bulk_create's per-object SQL building was two thirds of
+    # the run's time. The entries, which have fewer columns, stay with bulk_create.
+    now = timezone.now()
     columns = actor_columns(actor)
-    transfers = Transfer.objects.bulk_create(
+    actor_id = columns["actor"].pk if columns["actor"] is not None else None
+    insert_rows(
+        Transfer,
         [
-            Transfer(
-                reference=references[resident_id],
-                cause=cause,
-                amount_fen=amount,
-                payer_id=fund.pk,
-                payee_id=accounts[resident_id],
-                resident_id=resident_id,
-                region_code=regions[resident_id],
-                month=month,
-                **columns,
-            )
-            for resident_id, amount, _, _ in todo
-        ]
+            {
+                "reference": reference,
+                "cause": cause,
+                "amount_fen": amount,
+                "payer_id": fund.pk,
+                "payee_id": accounts[resident_id],
+                "resident_id": resident_id,
+                "region_code": regions[resident_id],
+                "month": month,
+                "actor_id": actor_id,
+                "actor_username": columns["actor_username"],
+                "created_at": now,
+            }
+            for reference, (resident_id, amount, _, _, _) in todo
+        ],
     )
-    lots = CreditLot.objects.bulk_create(
+    transfer_ids = dict(
+        Transfer.objects.filter(reference__in=[reference for reference, _ in todo]).values_list(
+            "reference", "pk"
+        )
+    )
+    insert_rows(
+        CreditLot,
         [
-            CreditLot(
-                account_id=accounts[resident_id],
-                source_id=fund.pk,
-                transfer=transfer,
-                month=month,
-                amount_fen=amount,
-                remaining_fen=amount,
-                items=items,
-                expires_on=expires_on,
-            )
-            for (resident_id, amount, items, expires_on), transfer in zip(
-                todo, transfers, strict=True
-            )
-        ]
+            {
+                "account_id": accounts[resident_id],
+                "source_id": fund.pk,
+                "transfer_id": transfer_ids[reference],
+                "month": month,
+                "amount_fen": amount,
+                "remaining_fen": amount,
+                "items": items,
+                "expires_on": expires_on,
+                "created_at": now,
+            }
+            for reference, (resident_id, amount, items, expires_on, _) in todo
+        ],
+    )
+    lot_ids = dict(
+        CreditLot.objects.filter(transfer_id__in=transfer_ids.values()).values_list(
+            "transfer_id", "pk"
+        )
     )
     entries = []
-    for (resident_id, amount, _, _), transfer, lot in zip(todo, transfers, lots, strict=True):
+    balances: dict[int, int] = defaultdict(int)
+    for reference, (resident_id, amount, _, _, _) in todo:
+        transfer_id = transfer_ids[reference]
         entries += [
             LedgerEntry(
-                transfer=transfer,
-                account_id=fund.pk,
-                amount_fen=-amount,
-                created_at=transfer.created_at,
+                transfer_id=transfer_id, account_id=fund.pk, amount_fen=-amount, created_at=now
             ),
             LedgerEntry(
-                transfer=transfer,
+                transfer_id=transfer_id,
                 account_id=accounts[resident_id],
-                lot=lot,
+                lot_id=lot_ids[transfer_id],
                 amount_fen=amount,
-                created_at=transfer.created_at,
+                created_at=now,
             ),
         ]
+        balances[accounts[resident_id]] += amount
     LedgerEntry.objects.bulk_create(entries)
-    add_to_balances({accounts[resident_id]: amount for resident_id, amount, _, _ in todo})
+    add_to_balances(balances)
     record(
         actor=actor,
         action=AuditAction.CREATE,
         object_type="entitlements.transfer",
-        object_id=str(transfers[0].pk),
+        object_id=str(transfer_ids[todo[0][0]]),
         object_repr=f"批量发放 {len(todo)} 笔",
         region_code=fund.region_code,
         detail={
@@ -432,7 +483,7 @@ def _credit_batch(
             "fund": fund.pk,
             "month": month,
             "reference_prefix": prefix,
-            "transfers": [transfer.pk for transfer in transfers],
+            "transfers": [transfer_ids[reference] for reference, _ in todo],
             "amount_fen": total,
         },
     )

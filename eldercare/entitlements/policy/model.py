@@ -79,6 +79,9 @@ class Policy:
     groups: Mapping[str, Group]  # in the order of the file
     rules: tuple[Rule, ...]  # in the order of the file
     note: str = ""
+    # Unused monthly credit (service credit, care subsidy) stays usable this many months after
+    # the end of its month; 0 = it expires at the month's end (the file's `carry_over_months`).
+    carry_over_months: int = 0
     region_at: tuple[int, int] = (1, 1)  # line and column of `region` in the file
     # Rules in effect per evaluation date, filled by evaluate() (see evaluation.Plan).
     plans: dict[date, Any] = field(default_factory=dict, repr=False, compare=False)

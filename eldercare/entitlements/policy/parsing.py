@@ -32,6 +32,8 @@ from eldercare.entitlements.policy.yamlreader import Reader, join
 from eldercare.regions.codes import CODE_LENGTH
 
 KEY = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+# Unused monthly credit is usable until the end of its month plus at most this many months.
+MAX_CARRY_OVER_MONTHS = 12
 ITEM_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 FILE_FIELDS = {
@@ -40,6 +42,7 @@ FILE_FIELDS = {
     "version": True,
     "floor": False,
     "disabled_threshold": False,
+    "carry_over_months": False,
     "groups": True,
     "rules": True,
     "note": False,
@@ -145,6 +148,18 @@ class _FileParser:
             self.parse_floor(fields["floor"])
         if "disabled_threshold" in fields:
             self.parse_thresholds(fields["disabled_threshold"])
+        carry_over = 0
+        if "carry_over_months" in fields:
+            carry_over = (
+                r.integer(
+                    fields["carry_over_months"],
+                    "carry_over_months",
+                    0,
+                    MAX_CARRY_OVER_MONTHS,
+                    "未用额度结转月数",
+                )
+                or 0
+            )
         if "groups" in fields:
             self.parse_groups(fields["groups"])
         else:
@@ -165,6 +180,7 @@ class _FileParser:
             groups=MappingProxyType(self.groups),
             rules=tuple(rule for rule in rules if rule is not None),
             note=note,
+            carry_over_months=carry_over,
             region_at=r.position(fields["region"]),
         )
 

@@ -1,0 +1,1 @@
+"""Pages of governance. Each view: parse → access check → one service call → render."""
