@@ -7,8 +7,9 @@ shipped rule file of 永州市 (431100), registers N residents over 11 counties 
 villages with category rates in the range of the civil-affairs statistics (about one in five is
 entitled to something), gives 15 % of them a current capability assessment and 1 % an individual
 grant. Timed: the run of November for the whole city, as the command runs it (start, evaluate
-every active resident, credit through the ledger's bulk path, report per township), then the same
-run again (which credits nothing). The books are checked: the report per township equals the
+every active resident, credit through the ledger's bulk path, report per township), the same
+run again (which credits nothing), and December's run (which first sweeps November's unused
+credit, then credits into the accounts opened in November). The books are checked: the report per township equals the
 ledger's credits of the month, every entitled resident has exactly their credits.
 """
 
@@ -114,6 +115,15 @@ def main() -> None:
         rerun_seconds = time.perf_counter() - started
         assert rerun is not None
 
+    with time_machine.travel(datetime(2026, 12, 2, 1, tzinfo=SHANGHAI), tick=True):
+        started = time.perf_counter()
+        december = start_monthly_run(
+            actor=actor, region_code=CITY, month=date(2026, 12, 1), background=False
+        )
+        december = execute_run(december.pk, batch_size=args.batch_size)
+        december_seconds = time.perf_counter() - started
+        assert december is not None
+
     townships = run.report["townships"]
     credits = Transfer.objects.filter(cause__in=CREDIT_CAUSES, month=MONTH)
     by_township = {
@@ -146,6 +156,7 @@ def main() -> None:
     ok = (
         run.status == "done"
         and rerun.status == "done"
+        and december.status == "done"
         and checks["rerun_written"] == 0
         and checks["report_equals_ledger"]
         and checks["entitled_equals_credited_residents"]
@@ -165,6 +176,10 @@ def main() -> None:
         "run_cpu_seconds": round(run_cpu, 2),
         "residents_per_cpu_s": round(args.residents / run_cpu),
         "rerun_seconds": round(rerun_seconds, 2),
+        # The next month: November's unused credit swept first, then credited (accounts exist).
+        "next_month_seconds": round(december_seconds, 2),
+        "next_month_swept_lots": december.expiry.get("lots", 0),
+        "next_month_credits": december.report.get("written", 0),
         "load_average": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         **checks,

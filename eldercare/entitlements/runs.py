@@ -37,7 +37,9 @@ from django_q.tasks import async_task
 
 from eldercare.accounts.access import Action, in_scope, require
 from eldercare.accounts.models import User
+from eldercare.assessment.models import CurrentAssessment
 from eldercare.core.audit import record
+from eldercare.core.db import refresh_planner_statistics
 from eldercare.core.models import AuditAction
 from eldercare.entitlements import ledger
 from eldercare.entitlements.documents import documents_for_subtree, policy_of
@@ -58,10 +60,12 @@ from eldercare.entitlements.models import (
     BenefitKind,
     Cause,
     CreditKind,
+    CreditLot,
     Entitlement,
     EntitlementRun,
     FundSource,
     LedgerAccount,
+    LedgerEntry,
     RunStatus,
     Transfer,
 )
@@ -79,6 +83,8 @@ from eldercare.registry.models import Resident
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 2_000
+# After these batches (and every 250th) the ledger tables' planner statistics are refreshed.
+ANALYZE_AFTER_BATCHES = frozenset({1, 5, 25, 100})
 ONE_OFF_PREFIX = "credit:one-off"
 # A one-off grant (e.g. home adaptation) stays usable until the end of its 12th month.
 ONE_OFF_VALID_MONTHS = 12
@@ -393,6 +399,15 @@ class _Execution:
         )
         if run.residents_total is None:
             run.residents_total = residents.count()
+        self.refresh_statistics(
+            Resident,
+            Entitlement,
+            CurrentAssessment,
+            Transfer,
+            CreditLot,
+            LedgerEntry,
+            LedgerAccount,
+        )
         if not self.dry_run:
             run.expiry = self.sweep()
             run.save(update_fields=["documents", "residents_total", "expiry"])
@@ -401,6 +416,8 @@ class _Execution:
             if not rows:
                 break
             self.credit_batch(rows)
+            if run.batches_done in ANALYZE_AFTER_BATCHES or run.batches_done % 250 == 0:
+                self.refresh_statistics(Transfer, CreditLot, LedgerEntry, LedgerAccount)
             if self.progress:
                 self.progress(run)
         if self.dry_run:
@@ -408,6 +425,13 @@ class _Execution:
         EntitlementRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
         )
+
+    def refresh_statistics(self, *models: Any) -> None:
+        """PostgreSQL plans by its statistics: on ledger tables that were empty when last
+        analysed it reads a whole table for each batch's reference lookup (seen: 64k rows per
+        batch at 100k residents). A run is a bulk load: ANALYZE (a sample) as it grows."""
+        if connection.vendor == "postgresql" and not self.dry_run:
+            refresh_planner_statistics(*models)
 
     def sweep(self) -> dict[str, Any]:
         """Unused credit whose validity ended before the month goes to the expiry sinks."""

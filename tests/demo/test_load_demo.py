@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from eldercare.accounts.models import User
 from eldercare.assessment.models import Assessment, CurrentAssessment
+from eldercare.entitlements.models import Transfer
 from eldercare.regions.models import Region
 from eldercare.registry.models import Resident
 
@@ -22,5 +23,11 @@ def test_demo_loads_and_a_second_run_changes_nothing() -> None:
     assert User.objects.filter(username__in=["assessor", "assessor2", "admin"]).count() == 3
     assert assessments > 0
     assert CurrentAssessment.objects.count() == assessments
+    credits = Transfer.objects.filter(cause="monthly_credit").count()
+    assert credits > 0  # this month's subsidies were credited by the rules of each locality
     call_command("load_demo", residents=80, stdout=io.StringIO())
-    assert (Resident.objects.count(), Assessment.objects.count()) == (residents, assessments)
+    assert (
+        Resident.objects.count(),
+        Assessment.objects.count(),
+        Transfer.objects.filter(cause="monthly_credit").count(),
+    ) == (residents, assessments, credits)

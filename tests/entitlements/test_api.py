@@ -17,7 +17,7 @@ from drf_spectacular.validation import validate_schema
 from eldercare.accounts.models import Role
 from eldercare.entitlements.models import EntitlementRun, RunStatus
 from eldercare.entitlements.runs import execute_run, start_monthly_run
-from eldercare.entitlements.services import grant_entitlement
+from eldercare.entitlements.services import grant_entitlement, upload_policy_document
 from tests import factories
 from tests.conftest import World
 from tests.entitlements.test_run_fixtures import (  # noqa: F401 — fixtures
@@ -306,8 +306,6 @@ def test_documents(world: World, yongzhou: Any) -> None:
 
 
 def test_a_draft_of_another_county_is_not_found(world: World, yongzhou: Any) -> None:
-    from eldercare.entitlements.services import upload_policy_document
-
     text = yongzhou.text.replace(f'region: "{YONGZHOU}"', f'region: "{world.county_a}"')
     document, _ = upload_policy_document(
         actor=world.user(Role.COUNTY_ADMIN), text=text, source_name="a.yaml"

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from eldercare.accounts.models import Role
+from eldercare.entitlements import ledger
 from eldercare.entitlements.models import EntitlementRun, RunStatus, Transfer
 from tests.conftest import World
 from tests.entitlements.test_run_fixtures import (  # noqa: F401 — fixtures
@@ -118,8 +119,6 @@ def test_refusals(world: World, people: People, args: tuple[str, ...], message: 
 def test_a_failed_run_exits_with_1(
     world: World, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from eldercare.entitlements import ledger
-
     def refuse(**kwargs: Any) -> Any:
         raise ledger.LedgerInputError("credits", "x", "测试用的拒绝")
 

@@ -370,7 +370,9 @@ def _credit_batch(
             "credits", "reference_too_long", f"业务编号最长 {REFERENCE_MAX_LENGTH} 个字符"
         )
     recorded = dict(
-        Transfer.objects.filter(reference__in=references).values_list("reference", "amount_fen")
+        Transfer.objects.filter(reference__in=references)
+        .order_by()
+        .values_list("reference", "amount_fen")
     )
     conflicts = [
         reference
@@ -426,9 +428,9 @@ def _credit_batch(
         ],
     )
     transfer_ids = dict(
-        Transfer.objects.filter(reference__in=[reference for reference, _ in todo]).values_list(
-            "reference", "pk"
-        )
+        Transfer.objects.filter(reference__in=[reference for reference, _ in todo])
+        .order_by()
+        .values_list("reference", "pk")
     )
     insert_rows(
         CreditLot,
@@ -448,9 +450,9 @@ def _credit_batch(
         ],
     )
     lot_ids = dict(
-        CreditLot.objects.filter(transfer_id__in=transfer_ids.values()).values_list(
-            "transfer_id", "pk"
-        )
+        CreditLot.objects.filter(transfer_id__in=transfer_ids.values())
+        .order_by()
+        .values_list("transfer_id", "pk")
     )
     entries = []
     balances: dict[int, int] = defaultdict(int)
@@ -492,12 +494,18 @@ def _credit_batch(
 
 def _resident_accounts(kind: str, ids: Sequence[int], regions: dict[int, str]) -> dict[int, int]:
     """resident id → account id, opening the missing accounts."""
-    accounts = LedgerAccount.objects.filter(
-        kind=AccountKind.RESIDENT, credit_kind=kind, resident_id__in=ids
+    # By resident only, the kind checked here: given `kind = 'resident'` too, SQLite picked the
+    # (kind, region_code) index and read every resident account of the country on each batch.
+    accounts = (
+        LedgerAccount.objects.filter(resident_id__in=ids)
+        .order_by()
+        .values_list("resident_id", "pk", "region_code", "kind", "credit_kind")
     )
     found: dict[int, int] = {}
     moved: dict[str, list[int]] = defaultdict(list)
-    for resident_id, pk, region_code in accounts.values_list("resident_id", "pk", "region_code"):
+    for resident_id, pk, region_code, account_kind, credit_kind in accounts:
+        if account_kind != AccountKind.RESIDENT or credit_kind != kind:
+            continue
         found[resident_id] = pk
         if region_code != regions[resident_id]:
             moved[regions[resident_id]].append(pk)
@@ -521,5 +529,9 @@ def _resident_accounts(kind: str, ids: Sequence[int], regions: dict[int, str]) -
             ],
             ignore_conflicts=True,
         )
-        found = dict(accounts.values_list("resident_id", "pk"))
+        found = {
+            resident_id: pk
+            for resident_id, pk, _, account_kind, credit_kind in accounts.all()  # read again
+            if account_kind == AccountKind.RESIDENT and credit_kind == kind
+        }
     return found

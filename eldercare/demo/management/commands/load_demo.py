@@ -23,7 +23,10 @@ REFERENCE_DAY = date(2026, 1, 1)
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：四个试点地区的区划、各角色演示账户、合成的老年人信息。可重复运行。"
+    help = (
+        "载入演示数据：四个试点地区的区划、参考数据（节假日、服务清单、补贴规则、任务清单、考核表）、"
+        "各角色演示账户、合成的老年人信息和能力评估、本月补贴发放。可重复运行。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -33,6 +36,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         only = [arg for code in PILOT_LOCALITIES for arg in ("--only", code)]
         call_command("load_regions", *only, "--partial", stdout=self.stdout)
+        # Reference data every installation loads; each command is idempotent.
+        for command in (
+            "load_holidays",
+            "load_service_catalogue",
+            "load_entitlement_policies",
+            "load_task_lists",
+            "load_scoring_sheets",
+        ):
+            call_command(command, stdout=self.stdout)
         users = ensure_demo_users()
         self.stdout.write(f"演示账户 {len(users)} 个")
         admin = User.objects.get(username="admin")
@@ -65,3 +77,14 @@ class Command(BaseCommand):
             actor=assessors[0], assessors=assessors, residents=residents, today=date.today()
         )
         self.stdout.write(f"能力评估：新增 {made} 份")
+        for code in PILOT_LOCALITIES:
+            call_command(
+                "run_entitlements",
+                "--month",
+                date.today().strftime("%Y-%m"),
+                "--region",
+                code,
+                "--as",
+                "admin",
+                stdout=self.stdout,
+            )
