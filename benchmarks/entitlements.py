@@ -195,8 +195,8 @@ def register(count: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from eldercare.assessment.models import Assessment
+    from eldercare.core.db import insert_rows
     from eldercare.entitlements.models import Entitlement
-    from eldercare.registry.importing.common import insert_rows
     from eldercare.registry.models import Resident
 
     economic, living = table(ECONOMIC), table(LIVING)

@@ -26,6 +26,7 @@ from rest_framework.routers import SimpleRouter
 from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.applications import services
+from eldercare.applications.downloads import attachment_response
 from eldercare.applications.errors import ApplicationDataError, ApplicationStateError, Problem
 from eldercare.applications.models import (
     Application,
@@ -360,18 +361,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>\d+)")
     def download(self, request: Request, pk: str, attachment_pk: str) -> FileResponse:
-        attachment = get_scoped_or_404(
-            request.user,
-            Attachment.objects.select_related("application__resident").filter(application_id=pk),
-            pk=attachment_pk,
-        )
-        handle = services.open_attachment(actor=request.user, attachment=attachment)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return attachment_response(request.user, pk, attachment_pk)
 
     @action(detail=False, methods=["get"])
     def overdue(self, request: Request) -> Response:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from eldercare.accounts.access import Action, can, get_scoped_or_404, requires, scope_code, scoped
 from eldercare.applications import services
 from eldercare.applications.chain import DEFAULT_CHAIN, LEVEL_NAMES
+from eldercare.applications.downloads import attachment_response
 from eldercare.applications.errors import ApplicationDataError, ApplicationStateError
 from eldercare.applications.forms import (
     ApplicationForm,
@@ -321,18 +322,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Action.VIEW_ENTITLEMENTS)
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    attachment = get_scoped_or_404(
-        request.user,
-        Attachment.objects.select_related("application__resident").filter(application_id=pk),
-        pk=attachment_pk,
-    )
-    handle = services.open_attachment(actor=request.user, attachment=attachment)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_response(request.user, pk, attachment_pk)
 
 
 # --- settings ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from eldercare.accounts.access import Action, require, scope_code
 from eldercare.core.audit import record
+from eldercare.core.db import insert_rows
 from eldercare.core.models import AuditAction
 from eldercare.entitlements.ledger.errors import (
     LedgerInputError,
@@ -57,7 +58,6 @@ from eldercare.entitlements.models import (
     Transfer,
 )
 from eldercare.regions.codes import is_within, subtree_range
-from eldercare.registry.importing.common import insert_rows
 from eldercare.registry.models import Resident
 
 DEFAULT_BATCH_SIZE = 1_000

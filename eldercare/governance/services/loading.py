@@ -12,7 +12,7 @@ pilot county, the Huining sheet for a demo county).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,7 +133,19 @@ def _check_identities(files: Sequence[ParsedTaskList | ParsedSheet]) -> None:
 def load_task_lists(
     paths: Sequence[Path], *, region: str | None = None, dry_run: bool = False, actor: Any = None
 ) -> LoadSummary:
-    files: list[ParsedTaskList] = _read_all(paths, read_task_list)
+    return _load_files(paths, read_task_list, _load_task_list, region, dry_run, actor)
+
+
+def _load_files(
+    paths: Sequence[Path],
+    read: Callable[[str, str], Any],
+    load_one: Callable[[Any, LoadSummary, Any], None],
+    region: str | None,
+    dry_run: bool,
+    actor: Any,
+) -> LoadSummary:
+    """Read and check every file first, then load them all in one transaction (or none)."""
+    files = _read_all(paths, read)
     code = override_region(region)
     for parsed in files:
         if code is not None:
@@ -143,7 +155,7 @@ def load_task_lists(
     with transaction.atomic():
         for parsed in files:
             summary.warnings.extend(str(w) for w in parsed.warnings)
-            _load_task_list(parsed, summary, actor)
+            load_one(parsed, summary, actor)
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -299,20 +311,7 @@ def _sync_tasks(
 def load_scoring_sheets(
     paths: Sequence[Path], *, region: str | None = None, dry_run: bool = False, actor: Any = None
 ) -> LoadSummary:
-    files: list[ParsedSheet] = _read_all(paths, read_scoring_sheet)
-    code = override_region(region)
-    for parsed in files:
-        if code is not None:
-            parsed.region_code = code
-    _check_identities(files)
-    summary = LoadSummary(files=[p.file for p in files])
-    with transaction.atomic():
-        for parsed in files:
-            summary.warnings.extend(str(w) for w in parsed.warnings)
-            _load_sheet(parsed, summary, actor)
-        if dry_run:
-            transaction.set_rollback(True)
-    return summary
+    return _load_files(paths, read_scoring_sheet, _load_sheet, region, dry_run, actor)
 
 
 def _load_sheet(parsed: ParsedSheet, summary: LoadSummary, actor: Any) -> None:

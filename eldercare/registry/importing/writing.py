@@ -1,6 +1,6 @@
 """Writing one batch of checked screening-sheet rows: a few statements per table, not per row.
 
-New residents, their phones, contacts and screenings are INSERTed in bulk (common.insert_rows);
+New residents, their phones, contacts and screenings are INSERTed in bulk (core.db.insert_rows);
 updates are grouped by the set of fields they change, one bulk_update per group. Audit: one
 UPDATE event per updated resident with {field: [old, new]}, because an update overwrites values
 that exist nowhere else. Creates are audited at file level only (the IMPORT event): a created
@@ -13,9 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from eldercare.core.db import insert_rows
 from eldercare.core.models import AuditAction, AuditEvent
 from eldercare.registry.importing.checking import Plan
-from eldercare.registry.importing.common import CACHE_LIMIT, chunks, insert_rows
+from eldercare.registry.importing.common import CACHE_LIMIT, chunks
 from eldercare.registry.models import Resident, ResidentContact, ResidentPhone, ScreeningRecord
 from eldercare.registry.services import search_fields
 
