@@ -11,4 +11,11 @@ urlpatterns = [
     path("", include("eldercare.entitlements.api")),
     path("", include("eldercare.applications.api")),
     path("", include("eldercare.governance.api")),
+    path("", include("eldercare.providers.api")),
+    path("", include("eldercare.orders.api")),
+    path("", include("eldercare.alarms.api")),
+    path("", include("eldercare.carevisits.api")),
+    path("", include("eldercare.funds.api")),
+    path("", include("eldercare.planning.api")),
+    path("", include("eldercare.dashboards.api")),
 ]

@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "eldercare.applications",
     "eldercare.demo",
     "eldercare.governance",
+    "eldercare.providers",
+    "eldercare.orders",
+    "eldercare.alarms",
+    "eldercare.carevisits",
+    "eldercare.funds",
+    "eldercare.planning",
+    "eldercare.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +118,15 @@ RESIDENT_PANELS = [
     "eldercare.assessment.views.resident_panel",
     "eldercare.entitlements.views.panel.resident_panel",
     "eldercare.applications.views.resident_panel",
+]
+# Governance indicators the domain apps compute (governance/indicators/computed.py).
+DOMAIN_INDICATORS = [
+    "eldercare.providers.indicators.INDICATORS",
+    "eldercare.orders.indicators.INDICATORS",
+    "eldercare.alarms.indicators.INDICATORS",
+    "eldercare.carevisits.indicators.INDICATORS",
+    "eldercare.funds.indicators.INDICATORS",
+    "eldercare.planning.indicators.INDICATORS",
 ]
 # What the import page, API and worker can import (registry/importing/kinds.py).
 IMPORT_KINDS = [
@@ -179,7 +195,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-STATICFILES_DIRS = [BASE_DIR / "eldercare" / "static"]
+# Browser libraries (Leaflet, ECharts) fetched by scripts/fetch-assets, served under vendor/.
+STATICFILES_DIRS = [BASE_DIR / "eldercare" / "static", ("vendor", VAR_DIR / "vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -50,6 +50,28 @@ class Action(StrEnum):
     REVIEW_APPLICATIONS = "review_applications"
     VIEW_GOVERNANCE = "view_governance"
     MANAGE_GOVERNANCE = "manage_governance"
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_FUNDS = "view_funds"
+    # Providers, facilities, staff (issue 5).
+    VIEW_PROVIDERS = "view_providers"
+    MANAGE_PROVIDERS = "manage_providers"
+    MANAGE_OWN_PROVIDER = "manage_own_provider"
+    BLACKLIST = "blacklist"
+    # Orders, dispatch, visits, quality, settlement.
+    PLACE_ORDERS = "place_orders"
+    VIEW_ORDERS = "view_orders"
+    DISPATCH_ORDERS = "dispatch_orders"
+    PERFORM_SERVICE = "perform_service"
+    SUPERVISE_SERVICES = "supervise_services"
+    SETTLE_ORDERS = "settle_orders"
+    # Emergency calls (issue 6).
+    VIEW_ALARMS = "view_alarms"
+    HANDLE_ALARMS = "handle_alarms"
+    MANAGE_DEVICES = "manage_devices"
+    # Care agreements and visits.
+    VIEW_CARE_VISITS = "view_care_visits"
+    LOG_CARE_VISITS = "log_care_visits"
+    MANAGE_CARE_AGREEMENTS = "manage_care_agreements"
 
 
 # Settings, money and the national structure are decided at county level or above.
@@ -62,15 +84,23 @@ _COUNTY_ONLY = frozenset(
         Action.MANAGE_FUNDS,
         Action.APPROVE_LEDGER_CORRECTION,
         Action.RUN_ENTITLEMENTS,
+        Action.MANAGE_PROVIDERS,
+        Action.BLACKLIST,
+        Action.SETTLE_ORDERS,
     }
+)
+# Work done inside a provider: a civil-affairs office supervises it but does not do it.
+_PROVIDER_WORK = frozenset(
+    {Action.MANAGE_OWN_PROVIDER, Action.DISPATCH_ORDERS, Action.PERFORM_SERVICE}
 )
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.SYSTEM_ADMIN: frozenset(Action),
-    Role.CITY_ADMIN: frozenset(Action),
-    Role.COUNTY_ADMIN: frozenset(Action),
+    Role.CITY_ADMIN: frozenset(Action) - _PROVIDER_WORK,
+    Role.COUNTY_ADMIN: frozenset(Action) - _PROVIDER_WORK,
     # Assessing is for qualified assessors; importing paper results is a county task.
     Role.TOWNSHIP_WORKER: frozenset(Action)
     - _COUNTY_ONLY
+    - _PROVIDER_WORK
     - {Action.VIEW_AUDIT, Action.PERFORM_ASSESSMENT, Action.IMPORT_ASSESSMENTS},
     Role.VILLAGE_WORKER: frozenset(
         {
@@ -84,6 +114,13 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.APPLY_ON_BEHALF,
             Action.REVIEW_APPLICATIONS,
             Action.VIEW_GOVERNANCE,
+            Action.VIEW_PROVIDERS,
+            Action.PLACE_ORDERS,
+            Action.VIEW_ORDERS,
+            Action.VIEW_ALARMS,
+            Action.HANDLE_ALARMS,
+            Action.VIEW_CARE_VISITS,
+            Action.LOG_CARE_VISITS,
         }
     ),
     Role.ASSESSOR: frozenset(
@@ -96,9 +133,33 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_CATALOGUE,
         }
     ),
-    # Providers and caregivers reach residents through their orders (a later issue), not the registry.
-    Role.PROVIDER_MANAGER: frozenset({Action.VIEW_CATALOGUE}),
-    Role.CAREGIVER: frozenset({Action.VIEW_CATALOGUE}),
+    # Providers and caregivers reach residents through their orders, never the registry, and see
+    # only their own provider's records (see `scoped`).
+    Role.PROVIDER_MANAGER: frozenset(
+        {
+            Action.VIEW_CATALOGUE,
+            Action.VIEW_PROVIDERS,
+            Action.MANAGE_OWN_PROVIDER,
+            Action.VIEW_ORDERS,
+            Action.PLACE_ORDERS,
+            Action.DISPATCH_ORDERS,
+        }
+    ),
+    Role.CAREGIVER: frozenset({Action.VIEW_CATALOGUE, Action.VIEW_ORDERS, Action.PERFORM_SERVICE}),
+    # The hotline / alarm centre: takes calls, handles alarms, places orders for callers.
+    Role.CALL_OPERATOR: frozenset(
+        {
+            Action.VIEW_REGISTRY,
+            Action.VIEW_UNMASKED,
+            Action.VIEW_CATALOGUE,
+            Action.VIEW_PROVIDERS,
+            Action.PLACE_ORDERS,
+            Action.VIEW_ORDERS,
+            Action.VIEW_ALARMS,
+            Action.HANDLE_ALARMS,
+            Action.VIEW_CARE_VISITS,
+        }
+    ),
     Role.AUDITOR: frozenset(
         {
             Action.VIEW_REGISTRY,
@@ -109,9 +170,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_ENTITLEMENTS,
             Action.VIEW_ACCOUNTS,
             Action.VIEW_GOVERNANCE,
+            Action.VIEW_DASHBOARD,
+            Action.VIEW_FUNDS,
+            Action.VIEW_PROVIDERS,
+            Action.VIEW_ORDERS,
+            Action.VIEW_ALARMS,
+            Action.VIEW_CARE_VISITS,
         }
     ),
 }
+# Users who work for a provider see only that provider's records, on top of their region.
+PROVIDER_SIDE_ROLES = frozenset({Role.PROVIDER_MANAGER, Role.CAREGIVER})
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -157,6 +226,33 @@ def in_scope(user: Any, region_code: str) -> bool:
         return False
 
 
+def staff_member_of(user: Any) -> Any | None:
+    """The active staff record a provider-side login works under, or None."""
+    if not _is_active(user):
+        return None
+    member = getattr(user, "staff_member", None)
+    if member is None or member.status != "active":
+        return None
+    return member
+
+
+def _provider_side(user: Any, queryset: models.QuerySet[ModelT]) -> models.QuerySet[ModelT]:
+    """A provider's manager sees the provider's records; a caregiver only their own work.
+
+    Models opt in with `provider_field` (and `caregiver_field` for per-caregiver rows); a model
+    without it is invisible to provider-side users.
+    """
+    provider_field = getattr(queryset.model, "provider_field", None)
+    member = staff_member_of(user)
+    if provider_field is None or member is None:
+        return queryset.none()
+    queryset = queryset.filter(**{provider_field: member.provider_id})
+    caregiver_field = getattr(queryset.model, "caregiver_field", None)
+    if user.role == Role.CAREGIVER and caregiver_field is not None:
+        queryset = queryset.filter(**{caregiver_field: member.pk})
+    return queryset
+
+
 def scoped(user: Any, queryset: models.QuerySet[ModelT]) -> models.QuerySet[ModelT]:
     """The queryset restricted to the user's subtree through the model's `scope_field`."""
     field = getattr(queryset.model, "scope_field", None)
@@ -165,6 +261,8 @@ def scoped(user: Any, queryset: models.QuerySet[ModelT]) -> models.QuerySet[Mode
     code = scope_code(user)
     if code is None:
         return queryset.none()
+    if user.role in PROVIDER_SIDE_ROLES:
+        queryset = _provider_side(user, queryset)
     if code == "":
         return queryset
     low, high = subtree_range(code)

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     ASSESSOR = "assessor", _("评估员")
     PROVIDER_MANAGER = "provider_manager", _("服务机构管理员")
     CAREGIVER = "caregiver", _("护理员")
+    CALL_OPERATOR = "call_operator", _("呼叫中心坐席")
     AUDITOR = "auditor", _("审计（只读）")
 
 

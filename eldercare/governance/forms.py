@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from eldercare.governance.indicators.computed import is_computed
 from eldercare.governance.models import Organisation, SupervisionLevel, TaskList
 from eldercare.governance.rules.indicator_catalogue import CATALOGUE, Source
 
@@ -90,7 +91,11 @@ class RunForm(forms.Form):
 
 
 def manual_indicator_choices() -> list[tuple[str, str]]:
-    return [(code, d.name) for code, d in CATALOGUE.items() if d.source == Source.MANUAL]
+    return [
+        (code, d.name)
+        for code, d in CATALOGUE.items()
+        if d.source == Source.MANUAL and not is_computed(code)
+    ]
 
 
 class IndicatorValueForm(forms.Form):

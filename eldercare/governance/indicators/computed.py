@@ -13,9 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.module_loading import import_string
 
 from eldercare.governance.models import SupervisionRound, Task, TaskStatus
 from eldercare.governance.rules.indicator_catalogue import (
@@ -148,15 +152,40 @@ GOVERNANCE_INDICATORS: dict[str, Callable[[str, date], IndicatorValue]] = {
 }
 
 
+DomainIndicator = Callable[[str, date], IndicatorValue]
+
+
+@cache
+def domain_indicators() -> dict[str, DomainIndicator]:
+    """Indicators the domain apps compute from their own records (settings.DOMAIN_INDICATORS).
+
+    Each entry names a dict {catalogue code: function(region_code, on) -> IndicatorValue}; a code
+    an app computes is no longer entered by hand.
+    """
+    found: dict[str, DomainIndicator] = {}
+    for path in settings.DOMAIN_INDICATORS:
+        for code, function in import_string(path).items():
+            if code not in CATALOGUE:
+                raise ImproperlyConfigured(f"{path}: 指标 {code} 不在指标目录中")
+            if code in found or code in REGISTRY_INDICATORS or code in GOVERNANCE_INDICATORS:
+                raise ImproperlyConfigured(f"{path}: 指标 {code} 已由其他模块计算")
+            found[code] = function
+    return found
+
+
 def is_computed(code: str) -> bool:
-    return code in REGISTRY_INDICATORS or code in GOVERNANCE_INDICATORS
+    return (
+        code in REGISTRY_INDICATORS or code in GOVERNANCE_INDICATORS or code in domain_indicators()
+    )
 
 
 def computed_value(code: str, region_code: str, on: date) -> IndicatorValue:
-    """The value of a registry- or governance-based indicator for a region's subtree."""
+    """The value of a computed indicator for a region's subtree."""
     if code in REGISTRY_INDICATORS:
         return _registry_value(REGISTRY_INDICATORS[code], region_code, on)
-    return GOVERNANCE_INDICATORS[code](region_code, on)
+    if code in GOVERNANCE_INDICATORS:
+        return GOVERNANCE_INDICATORS[code](region_code, on)
+    return domain_indicators()[code](region_code, on)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 from eldercare.core.audit import record
 from eldercare.core.models import AuditAction
 from eldercare.governance.errors import GovernanceError
+from eldercare.governance.indicators.computed import is_computed
 from eldercare.governance.models import ManualIndicatorValue
 from eldercare.governance.rules.indicator_catalogue import CATALOGUE, Source
 from eldercare.governance.services.common import clean_region, require_manage, today_local
@@ -34,7 +35,7 @@ def enter_indicator_value(
     definition = CATALOGUE.get(code)
     if definition is None:
         raise GovernanceError("code", "indicator_unknown", f"没有这个指标：{code}")
-    if definition.source != Source.MANUAL:
+    if definition.source != Source.MANUAL or is_computed(code):
         raise GovernanceError(
             "code", "indicator_computed", f"{definition.name}由平台数据计算，不能填报"
         )

@@ -90,7 +90,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "day": day,
             "region_form": region_form,
             "has_rows": code in REGISTRY_INDICATORS and can(request.user, Action.VIEW_REGISTRY),
-            "is_manual": CATALOGUE[code].source == Source.MANUAL,
+            "is_manual": CATALOGUE[code].source == Source.MANUAL and not is_computed(code),
             "is_computed": is_computed(code),
         },
     )
