@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "eldercare.accounts.context_processors.allowed_actions",
+                "eldercare.core.context_processors.map_tiles",
             ],
         },
     },
@@ -206,6 +207,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Basemap tiles for the maps, e.g. a county's own tile server or 天地图 with its key; empty shows
+# points and outlines on a plain background (eldercare/static/eldercare/map.js).
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 # The CJK font every PDF embeds (fetched by scripts/setup); see eldercare/core/pdf.py.
 PDF_FONT_PATH = Path(
     env_str("ELDERCARE_PDF_FONT") or str(VAR_DIR / "fonts" / "NotoSansSC-Regular.otf")
