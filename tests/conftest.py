@@ -48,6 +48,7 @@ def world(db: None) -> World:
         Role.ASSESSOR: w.county_a,
         Role.PROVIDER_MANAGER: w.county_a,
         Role.CAREGIVER: w.township_a,
+        Role.CALL_OPERATOR: w.county_a,
         Role.AUDITOR: w.county_a,
     }
     for role, code in bindings.items():
