@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from eldercare.core.audit import record
 from eldercare.core.holiday_models import Holiday, HolidaySource, HolidayYear
+from eldercare.core.holidays import calendar_changed
 from eldercare.core.models import AuditAction, AuditEvent
 
 
@@ -49,15 +50,18 @@ class AuditedCalendarAdmin(admin.ModelAdmin):
                 name: [before.get(name), form.cleaned_data.get(name)] for name in form.changed_data
             },
         )
+        calendar_changed.send(sender=type(obj), actor=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         record(actor=request.user, action=AuditAction.DELETE, obj=obj)
         super().delete_model(request, obj)
+        calendar_changed.send(sender=type(obj), actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
             record(actor=request.user, action=AuditAction.DELETE, obj=obj)
         super().delete_queryset(request, queryset)
+        calendar_changed.send(sender=queryset.model, actor=request.user)
 
 
 @admin.register(Holiday)

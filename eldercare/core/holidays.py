@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from eldercare.core.audit import record
 from eldercare.core.holiday_models import Holiday, HolidayKind, HolidaySource, HolidayYear
@@ -115,6 +116,11 @@ class LoadSummary:
         }
 
 
+# Sent (with `actor`) after the holiday table changed, so deadlines counted in working days can be
+# counted again; the apps that keep such deadlines connect to it.
+calendar_changed = Signal()
+
+
 def load_holidays(*, actor: Any, years: Iterable[int], dry_run: bool = False) -> LoadSummary:
     """Make the package-sourced days of each year match the package, and mark the year known.
 
@@ -140,6 +146,8 @@ def load_holidays(*, actor: Any, years: Iterable[int], dry_run: bool = False) ->
                 object_repr="节假日安排",
                 detail=summary.as_dict(),
             )
+    if not dry_run and summary.years_loaded:
+        calendar_changed.send(sender=Holiday, actor=actor)
     return summary
 
 

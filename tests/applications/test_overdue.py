@@ -9,7 +9,10 @@ from django.test import Client
 from eldercare.applications import services
 from eldercare.applications.models import ReviewStep
 from eldercare.applications.queries import applications_for, is_supervisor, overdue_steps
+from eldercare.applications.services.deadlines import recount_open_deadlines
 from eldercare.core.holiday_models import Holiday, HolidayYear
+from eldercare.core.holidays import calendar_changed
+from eldercare.core.models import AuditEvent
 from tests import factories
 from tests.applications.builders import SHANGHAI, benefit
 from tests.applications.conftest import People
@@ -121,3 +124,50 @@ def test_overdue_list_query_count(
     with django_assert_num_queries(4):
         found = overdue_steps(people.county, today=date(2025, 10, 15))
     assert found.total == 6
+
+
+def test_entering_the_next_years_holidays_recounts_open_deadlines(
+    people: People, clock: Any
+) -> None:
+    clock.move_to(datetime(2026, 12, 28, 9, 0, tzinfo=SHANGHAI))
+    open_application = people.submit()
+    step = ReviewStep.objects.get(application=open_application)
+    assert (step.due_on, step.is_due_provisional) == (date(2027, 1, 4), True)
+    Holiday.objects.create(day=date(2027, 1, 1), kind="holiday", name="元旦")
+    HolidayYear.objects.create(year=2027)
+
+    changed = recount_open_deadlines(actor=people.county)
+
+    assert changed == 1
+    step.refresh_from_db()
+    open_application.refresh_from_db()
+    assert (step.due_on, step.is_due_provisional) == (date(2027, 1, 5), False)
+    assert open_application.current_due_on == date(2027, 1, 5)
+    event = AuditEvent.objects.get(object_type="applications.reviewstep")
+    assert event.detail["changed"][0]["after"] == "2027-01-05"
+    assert recount_open_deadlines(actor=people.county) == 0
+
+
+def test_a_decided_step_keeps_the_deadline_it_was_judged_against(
+    people: People, clock: Any
+) -> None:
+    clock.move_to(datetime(2026, 12, 28, 9, 0, tzinfo=SHANGHAI))
+    application = people.approve_through(people.submit(), people.village_reviewer)
+    decided = ReviewStep.objects.get(application=application, position=1)
+    Holiday.objects.create(day=date(2027, 1, 1), kind="holiday", name="元旦")
+    HolidayYear.objects.create(year=2027)
+    recount_open_deadlines(actor=people.county)
+    decided.refresh_from_db()
+    assert (decided.due_on, decided.is_due_provisional) == (date(2027, 1, 4), True)
+
+
+def test_an_administrators_holiday_edit_recounts_through_the_signal(
+    people: People, clock: Any
+) -> None:
+    clock.move_to(datetime(2026, 12, 28, 9, 0, tzinfo=SHANGHAI))
+    application = people.submit()
+    Holiday.objects.create(day=date(2027, 1, 1), kind="holiday", name="元旦")
+    HolidayYear.objects.create(year=2027)
+    calendar_changed.send(sender=Holiday, actor=people.county)
+    application.refresh_from_db()
+    assert application.current_due_on == date(2027, 1, 5)
