@@ -119,7 +119,25 @@ RESIDENT_PANELS = [
     "eldercare.assessment.views.resident_panel",
     "eldercare.entitlements.views.panel.resident_panel",
     "eldercare.applications.views.resident_panel",
+    "eldercare.orders.views.resident_panel",
+    "eldercare.alarms.panel.resident_panel",
+    "eldercare.carevisits.views.resident_panel",
 ]
+# Visit verification (eldercare/orders/services/visits.py); a region's VisitPolicy overrides both.
+ORDER_CHECK_IN_RADIUS_M = env_int("ORDER_CHECK_IN_RADIUS_M", 500)
+ORDER_MINIMUM_VISIT_SHARE = env_str("ORDER_MINIMUM_VISIT_SHARE", "0.5")
+
+# Emergency devices (eldercare/alarms/conf.py). Device secrets derive from the master key: set it
+# in production (check-production), or rotating SECRET_KEY disables every installed device.
+ALARMS_DEVICE_MASTER_KEY = env_str("ALARMS_DEVICE_MASTER_KEY", "")
+ALARMS_SIGNATURE_WINDOW_SECONDS = env_int("ALARMS_SIGNATURE_WINDOW_SECONDS", 300)
+ALARMS_OFFLINE_HOURS = env_int("ALARMS_OFFLINE_HOURS", 24)
+ALARMS_MAX_BATCH_EVENTS = env_int("ALARMS_MAX_BATCH_EVENTS", 500)
+ALARMS_NOTIFICATION_SENDER = env_str(
+    "ALARMS_NOTIFICATION_SENDER", "eldercare.alarms.senders.LoggingSender"
+)
+ALARMS_WEBHOOK_URL = env_str("ALARMS_WEBHOOK_URL", "")
+
 # Governance indicators the domain apps compute (governance/indicators/computed.py).
 DOMAIN_INDICATORS = [
     "eldercare.providers.indicators.INDICATORS",
@@ -128,6 +146,15 @@ DOMAIN_INDICATORS = [
     "eldercare.carevisits.indicators.INDICATORS",
     "eldercare.funds.indicators.INDICATORS",
     "eldercare.planning.indicators.INDICATORS",
+]
+# Figures of the leadership dashboard, one list per app (eldercare/dashboards/figures/base.py).
+DASHBOARD_FIGURES = [
+    "eldercare.dashboards.figures.population.FIGURES",
+    "eldercare.dashboards.figures.capability.FIGURES",
+    "eldercare.dashboards.figures.subsidies.FIGURES",
+    "eldercare.dashboards.figures.indicators.FIGURES",
+    "eldercare.dashboards.figures.tasks.FIGURES",
+    "eldercare.alarms.figures.FIGURES",
 ]
 # What the import page, API and worker can import (registry/importing/kinds.py).
 IMPORT_KINDS = [

@@ -18,6 +18,7 @@ __all__ = [
     "check_cookie_secure",
     "check_database_engine",
     "check_debug",
+    "check_device_master_key",
     "check_hsts",
     "check_https_detection",
     "check_login_throttling",
@@ -70,6 +71,7 @@ class ProductionSettings:
     worker_sync: bool
     static_root: Path | str | None
     pdf_font_path: Path | str
+    device_master_key: str = ""
 
 
 def check_debug(debug: bool) -> Finding:
@@ -213,6 +215,20 @@ def check_static_root(static_root: Path | str | None) -> Finding:
 _FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 
 
+def check_device_master_key(master_key: str, secret_key: str) -> Finding:
+    """Emergency devices' secrets derive from this key (alarms/conf.py): it must stand alone."""
+    name = "ALARMS_DEVICE_MASTER_KEY"
+    if not master_key:
+        return Finding(
+            name, False, "未设置：设备密钥将由 SECRET_KEY 派生，更换 SECRET_KEY 会使所有设备失效"
+        )
+    if len(master_key) < MIN_SECRET_KEY_LENGTH or master_key == secret_key:
+        return Finding(
+            name, False, f"至少 {MIN_SECRET_KEY_LENGTH} 个字符，且不能与 SECRET_KEY 相同"
+        )
+    return Finding(name, True, "已单独设置")
+
+
 def check_pdf_font(pdf_font_path: Path | str) -> Finding:
     path = Path(pdf_font_path)
     if not path.is_file():
@@ -248,4 +264,5 @@ def run_checks(values: ProductionSettings) -> list[Finding]:
         check_worker_sync(values.worker_sync),
         check_static_root(values.static_root),
         check_pdf_font(values.pdf_font_path),
+        check_device_master_key(values.device_master_key, values.secret_key),
     ]

@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from eldercare.dashboards import views
 
 app_name = "dashboards"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("refresh/", views.refresh, name="refresh"),
+]

@@ -14,6 +14,8 @@ from typing import Any
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eldercare.core.audit import record
 from eldercare.core.models import AuditAction
@@ -23,7 +25,7 @@ from eldercare.governance.rules.scoring_sheet_file import DEFAULT_COLUMNS
 from eldercare.regions.services import region_names
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_NOTES = {"missing": "（缺少数据，按0分计）"}
+STATUS_NOTES = {"missing": gettext_lazy("（缺少数据，按0分计）")}
 
 
 def _columns(run: ScoringRun) -> dict[str, str]:
@@ -32,7 +34,7 @@ def _columns(run: ScoringRun) -> dict[str, str]:
 
 def sub_item_label(sub: dict[str, Any]) -> str:
     number = f"{sub['number']}." if sub.get("number") else ""
-    return f"{number}{sub['text']}（{sub['maximum']}分）"
+    return number + _("%(text)s（%(points)s分）") % {"text": sub["text"], "points": sub["maximum"]}
 
 
 def evidence_text(sub: dict[str, Any]) -> str:
@@ -46,17 +48,18 @@ def evidence_text(sub: dict[str, Any]) -> str:
     elif indicator:
         parts.append(f"{indicator['name']}：{indicator['value']}（{indicator['as_of']}）")
     if sub.get("evidence"):
-        parts.append(f"依据：{sub['evidence']}")
+        parts.append(_("依据：%(evidence)s") % {"evidence": sub["evidence"]})
     if indicator and indicator.get("evidence"):
-        parts.append(f"依据：{indicator['evidence']}")
-    return "；".join(p for p in parts if p) + STATUS_NOTES.get(sub.get("status", ""), "")
+        parts.append(_("依据：%(evidence)s") % {"evidence": indicator["evidence"]})
+    return "；".join(p for p in parts if p) + str(STATUS_NOTES.get(sub.get("status", ""), ""))
 
 
 def _title(run: ScoringRun) -> tuple[str, str]:
     region = region_names([run.region_code]).get(run.region_code, run.region_code)
     return (
         run.sheet.title,
-        f"考核对象：{region}（{run.region_code}）  考核日期：{run.as_of:%Y-%m-%d}",
+        _("考核对象：%(region)s（%(code)s）  考核日期：%(day)s")
+        % {"region": region, "code": run.region_code, "day": f"{run.as_of:%Y-%m-%d}"},
     )
 
 
@@ -88,7 +91,7 @@ def run_xlsx(run: ScoringRun) -> bytes:
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     try:
-        sheet = workbook.add_worksheet("考核表")
+        sheet = workbook.add_worksheet(_("考核表"))
         wrap = {"text_wrap": True, "valign": "vcenter", "border": 1}
         cell = workbook.add_format(wrap)
         center = workbook.add_format({**wrap, "align": "center"})
@@ -106,11 +109,11 @@ def run_xlsx(run: ScoringRun) -> bytes:
         for item in report["items"]:
             subs = item["sub_items"]
             first, last = row, row + len(subs) - 1
-            name = item["name"] + (
-                f"（{item['maximum']}分）"
-                if not item["is_bonus"]
-                else f"（加分项目，{item['maximum']}分）"
-            )
+            name = (
+                _("%(name)s（加分项目，%(maximum)s分）")
+                if item["is_bonus"]
+                else _("%(name)s（%(maximum)s分）")
+            ) % {"name": item["name"], "maximum": item["maximum"]}
             for column, value in (
                 (0, item["number"]),
                 (1, name),
@@ -133,18 +136,19 @@ def run_xlsx(run: ScoringRun) -> bytes:
                 sheet.write_comment(
                     first,
                     6,
-                    f"细项合计{item['raw']}分，按本项{item['maximum']}分封顶为{item['points']}分",
+                    _("细项合计%(raw)s分，按本项%(maximum)s分封顶为%(points)s分")
+                    % {"raw": item["raw"], "maximum": item["maximum"], "points": item["points"]},
                 )
             row = last + 1
-            sheet.write_string(row, 3, f"第{item['number']}项得分", cell)
+            sheet.write_string(row, 3, _("第%(number)s项得分") % {"number": item["number"]}, cell)
             sheet.write_number(row, 5, float(item["maximum"]), number)
             sheet.write_number(row, 6, item_points, number)
-            sheet.write_string(row, 7, "按本项分值封顶" if item["is_capped"] else "", cell)
+            sheet.write_string(row, 7, _("按本项分值封顶") if item["is_capped"] else "", cell)
             row += 1
         for label, points, maximum in (
-            ("基本项目合计", report["base_total"], report["base_maximum"]),
-            ("加分项目合计", report["bonus_total"], report["bonus_maximum"]),
-            ("总得分", report["total"], None),
+            (_("基本项目合计"), report["base_total"], report["base_maximum"]),
+            (_("加分项目合计"), report["bonus_total"], report["bonus_maximum"]),
+            (_("总得分"), report["total"], None),
         ):
             sheet.merge_range(row, 0, row, 4, label, center)
             if maximum is None:
@@ -156,7 +160,12 @@ def run_xlsx(run: ScoringRun) -> bytes:
             row += 1
         for warning in report.get("warnings", []):
             sheet.merge_range(
-                row, 0, row, 7, f"说明：{warning}", workbook.add_format({"text_wrap": True})
+                row,
+                0,
+                row,
+                7,
+                _("说明：%(warning)s") % {"warning": warning},
+                workbook.add_format({"text_wrap": True}),
             )
             row += 1
         sheet.freeze_panes(3, 0)

@@ -324,6 +324,8 @@ class StaffAvailability(models.Model):
         verbose_name = _("可服务时段")
         verbose_name_plural = _("可服务时段")
         ordering = ["staff", "weekday", "starts_at"]
+        # Dispatch reads the windows of one weekday for thousands of skilled staff at once.
+        indexes = [models.Index(fields=["weekday", "staff"], name="availability_by_weekday")]
         constraints = [
             models.CheckConstraint(condition=Q(weekday__lte=6), name="availability_weekday"),
             models.CheckConstraint(

@@ -19,6 +19,7 @@ from eldercare.core.production_checks import (
     check_cookie_secure,
     check_database_engine,
     check_debug,
+    check_device_master_key,
     check_hsts,
     check_https_detection,
     check_login_throttling,
@@ -144,6 +145,7 @@ def good_values(static_root: Path) -> ProductionSettings:
         worker_sync=False,
         static_root=static_root,
         pdf_font_path=a_font(static_root),
+        device_master_key="m" * 30 + "aster-key-of-the-alarm-devices-0123",
     )
 
 
@@ -206,6 +208,7 @@ def test_command_with_everything_good_but_the_database(tmp_path: Path) -> None:
             Q_CLUSTER={**settings.Q_CLUSTER, "sync": False},
             STATIC_ROOT=collected(tmp_path),
             PDF_FONT_PATH=a_font(tmp_path),
+            ALARMS_DEVICE_MASTER_KEY="d" * 20 + "evice-master-key-0123456789-abcdef",
         ),
         pytest.raises(CommandError) as raised,
     ):
@@ -258,3 +261,11 @@ def test_unreachable_database_fails_both_database_checks(monkeypatch: pytest.Mon
     findings = database_findings()
     assert [f.ok for f in findings] == [False, False]
     assert "connection refused" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("master_key", "ok"),
+    [("", False), ("short", False), (GOOD_KEY, False), ("k" * 25 + "0123456789" * 3, True)],
+)
+def test_device_master_key_must_be_set_long_and_its_own(master_key: str, ok: bool) -> None:
+    assert check_device_master_key(master_key, GOOD_KEY).ok is ok

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eldercare.accounts.access import Action, in_scope, require, scope_code
 from eldercare.governance.errors import GovernanceError
@@ -23,9 +24,13 @@ def clean_region(actor: Any, value: str, *, field: str = "region_code") -> str:
     try:
         code = normalize_code(str(value or ""))
     except RegionCodeError as error:
-        raise GovernanceError(field, "region_invalid", f"区划代码：{error}") from error
+        raise GovernanceError(
+            field, "region_invalid", _("区划代码：%(error)s") % {"error": error}
+        ) from error
     if not in_scope(actor, code):
-        raise GovernanceError(field, "region_out_of_scope", f"区划 {code} 不在您的管辖范围内")
+        raise GovernanceError(
+            field, "region_out_of_scope", _("区划 %(code)s 不在您的管辖范围内") % {"code": code}
+        )
     return code
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from eldercare.core.audit import record
 from eldercare.core.models import AuditAction
@@ -62,7 +63,9 @@ def _scored_region(actor: Any, sheet: ScoringSheet, region_code: str) -> str:
     region = clean_region(actor, region_code)
     if not within(region, sheet.region_code):
         raise GovernanceError(
-            "region_code", "region_outside_sheet", f"区划 {region} 不在该考核表的适用范围内"
+            "region_code",
+            "region_outside_sheet",
+            _("区划 %(code)s 不在该考核表的适用范围内") % {"code": region},
         )
     return region
 
@@ -81,16 +84,21 @@ def enter_manual_score(
     region = _scored_region(actor, sheet, region_code)
     if Rule.from_dict(sub_item.rule).kind != RuleKind.MANUAL:
         raise GovernanceError(
-            "sub_item", "not_manual", f"第{sub_item.key}项按指标自动评分，不能人工评分"
+            "sub_item",
+            "not_manual",
+            _("第%(key)s项按指标自动评分，不能人工评分") % {"key": sub_item.key},
         )
     if not Decimal(0) <= points <= sub_item.points:
         raise GovernanceError(
-            "points", "points_range", f"得分应在0–{sub_item.points.normalize():f}分之间：{points}"
+            "points",
+            "points_range",
+            _("得分应在0–%(maximum)s分之间：%(points)s")
+            % {"maximum": f"{sub_item.points.normalize():f}", "points": points},
         )
     if not evidence.strip():
-        raise GovernanceError("evidence", "required", "评分依据：必填")
+        raise GovernanceError("evidence", "required", _("评分依据：必填"))
     if as_of > today_local():
-        raise GovernanceError("as_of", "date_future", "评分日期不能晚于今天")
+        raise GovernanceError("as_of", "date_future", _("评分日期不能晚于今天"))
     with transaction.atomic():
         score = ManualScore.objects.create(
             sub_item=sub_item,
@@ -139,7 +147,7 @@ def run_scoring(*, actor: Any, sheet: ScoringSheet, region_code: str, as_of: dat
     require_manage(actor)
     region = _scored_region(actor, sheet, region_code)
     if as_of > today_local():
-        raise GovernanceError("as_of", "date_future", "考核日期不能晚于今天")
+        raise GovernanceError("as_of", "date_future", _("考核日期不能晚于今天"))
     report = compute_report(sheet, region, as_of)
     with transaction.atomic():
         run = ScoringRun.objects.create(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from eldercare.accounts.access import in_scope, scope_code
 from eldercare.core.audit import record
@@ -61,18 +62,20 @@ def report_progress(
 ) -> ProgressReport:
     require_manage(actor)
     if not text.strip():
-        raise GovernanceError("text", "required", "进展情况：必填")
+        raise GovernanceError("text", "required", _("进展情况：必填"))
     if not 0 <= percent <= 100:
-        raise GovernanceError("percent", "percent_range", f"完成进度应为0–100：{percent}")
+        raise GovernanceError(
+            "percent", "percent_range", _("完成进度应为0–100：%(percent)s") % {"percent": percent}
+        )
     if reported_on > today_local():
-        raise GovernanceError("reported_on", "date_future", "报告日期不能晚于今天")
+        raise GovernanceError("reported_on", "date_future", _("报告日期不能晚于今天"))
     if attachment is not None and attachment.size and attachment.size > MAX_ATTACHMENT_BYTES:
-        raise GovernanceError("attachment", "too_large", "附件不能超过 20 MB")
+        raise GovernanceError("attachment", "too_large", _("附件不能超过 20 MB"))
     has_units = task.lead_units.exists() or task.co_units.exists()
     region: str | None
     if organisation is None:
         if has_units:
-            raise GovernanceError("organisation", "required", "报告单位：必填")
+            raise GovernanceError("organisation", "required", _("报告单位：必填"))
         region = _own_region(actor, task.task_list)
     else:
         if not (
@@ -80,12 +83,16 @@ def report_progress(
             or task.co_units.filter(pk=organisation.pk).exists()
         ):
             raise GovernanceError(
-                "organisation", "unit_not_responsible", f"{organisation.name} 不是该任务的责任单位"
+                "organisation",
+                "unit_not_responsible",
+                _("%(unit)s 不是该任务的责任单位") % {"unit": organisation.name},
             )
         region = _report_region(actor, organisation)
         if region is None:
             raise GovernanceError(
-                "organisation", "unit_out_of_scope", f"您不能代表 {organisation.name} 报告进展"
+                "organisation",
+                "unit_out_of_scope",
+                _("您不能代表 %(unit)s 报告进展") % {"unit": organisation.name},
             )
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
@@ -115,12 +122,12 @@ def _own_region(actor: Any, task_list: TaskList) -> str:
     """The region a report on a task without units is for: the actor's, inside the list's."""
     code = scope_code(actor)
     if code is None:
-        raise GovernanceError("", "region_out_of_scope", "您没有管辖区域")
+        raise GovernanceError("", "region_out_of_scope", _("您没有管辖区域"))
     if code == "" or within(task_list.region_code, code):
         return task_list.region_code
     if within(code, task_list.region_code):
         return code
-    raise GovernanceError("", "region_out_of_scope", "该任务清单不在您的管辖范围内")
+    raise GovernanceError("", "region_out_of_scope", _("该任务清单不在您的管辖范围内"))
 
 
 def refresh_task(task: Task) -> None:
@@ -157,18 +164,22 @@ def record_supervision(
     require_manage(actor)
     region = clean_region(actor, region_code)
     if level not in SupervisionLevel.values:
-        raise GovernanceError("level", "choice_unknown", f"督查层级无法识别：{level}")
+        raise GovernanceError(
+            "level", "choice_unknown", _("督查层级无法识别：%(level)s") % {"level": level}
+        )
     if held_on > today_local():
-        raise GovernanceError("held_on", "date_future", "督查日期不能晚于今天")
+        raise GovernanceError("held_on", "date_future", _("督查日期不能晚于今天"))
     if not title.strip():
-        raise GovernanceError("title", "required", "名称：必填")
+        raise GovernanceError("title", "required", _("名称：必填"))
     if task_list is not None and not (
         within(region, task_list.region_code) or within(task_list.region_code, region)
     ):
-        raise GovernanceError("task_list", "list_other_region", "任务清单不属于被督查区划")
+        raise GovernanceError("task_list", "list_other_region", _("任务清单不属于被督查区划"))
     for text, due in findings:
         if due is not None and due < held_on:
-            raise GovernanceError("findings", "due_before_round", f"整改期限早于督查日期：{text}")
+            raise GovernanceError(
+                "findings", "due_before_round", _("整改期限早于督查日期：%(text)s") % {"text": text}
+            )
     with transaction.atomic():
         round_ = SupervisionRound.objects.create(
             region_code=region,
@@ -198,11 +209,11 @@ def add_finding(
 ) -> SupervisionFinding:
     require_manage(actor)
     if not in_scope(actor, round_.region_code):
-        raise GovernanceError("", "region_out_of_scope", "该督查不在您的管辖范围内")
+        raise GovernanceError("", "region_out_of_scope", _("该督查不在您的管辖范围内"))
     if not text.strip():
-        raise GovernanceError("text", "required", "发现的问题：必填")
+        raise GovernanceError("text", "required", _("发现的问题：必填"))
     if rectification_due_on is not None and rectification_due_on < round_.held_on:
-        raise GovernanceError("rectification_due_on", "due_before_round", "整改期限早于督查日期")
+        raise GovernanceError("rectification_due_on", "due_before_round", _("整改期限早于督查日期"))
     with transaction.atomic():
         finding = SupervisionFinding.objects.create(
             round=round_, task=task, text=text.strip(), rectification_due_on=rectification_due_on
@@ -216,17 +227,17 @@ def rectify_finding(
 ) -> SupervisionFinding:
     require_manage(actor)
     if not in_scope(actor, finding.round.region_code):
-        raise GovernanceError("", "region_out_of_scope", "该督查不在您的管辖范围内")
+        raise GovernanceError("", "region_out_of_scope", _("该督查不在您的管辖范围内"))
     if not note.strip():
-        raise GovernanceError("rectification_note", "required", "整改情况：必填")
+        raise GovernanceError("rectification_note", "required", _("整改情况：必填"))
     if rectified_on > today_local():
-        raise GovernanceError("rectified_on", "date_future", "整改完成日期不能晚于今天")
+        raise GovernanceError("rectified_on", "date_future", _("整改完成日期不能晚于今天"))
     if rectified_on < finding.round.held_on:
-        raise GovernanceError("rectified_on", "date_before_round", "整改完成日期早于督查日期")
+        raise GovernanceError("rectified_on", "date_before_round", _("整改完成日期早于督查日期"))
     with transaction.atomic():
         locked = SupervisionFinding.objects.select_for_update().get(pk=finding.pk)
         if locked.rectified_on is not None:
-            raise GovernanceError("", "already_rectified", "该问题已整改完成")
+            raise GovernanceError("", "already_rectified", _("该问题已整改完成"))
         locked.rectified_on = rectified_on
         locked.rectification_note = note.strip()
         locked.save(update_fields=["rectified_on", "rectification_note"])

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from eldercare.accounts.access import in_scope, scope_code
 from eldercare.governance.errors import GovernanceError
@@ -20,7 +21,7 @@ def region_and_day(request: HttpRequest) -> tuple[str, date, RegionDayForm]:
     form = RegionDayForm(request.GET)
     today = today_local()
     if not form.is_valid():
-        messages.error(request, "日期格式不对，已显示今天")
+        messages.error(request, _("日期格式不对，已显示今天"))
         form = RegionDayForm()
         raw, day = "", today
     else:
@@ -41,7 +42,7 @@ def region_and_day(request: HttpRequest) -> tuple[str, date, RegionDayForm]:
 
 def region_label(code: str) -> str:
     if code == "":
-        return "全国"
+        return _("全国")
     return region_names([code]).get(code, code)
 
 

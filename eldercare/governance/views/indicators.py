@@ -9,6 +9,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eldercare.accounts.access import Action, can, requires, scoped
@@ -65,7 +67,7 @@ def indicator_value(request: HttpRequest) -> HttpResponseBase:
         except GovernanceError as error:
             form_error(form, error)
         else:
-            messages.success(request, f"{CATALOGUE[entry.code].name}：已填报")
+            messages.success(request, _("%(name)s：已填报") % {"name": CATALOGUE[entry.code].name})
             query = urlencode({"region": entry.region_code, "on": entry.as_of.isoformat()})
             return redirect(f"{reverse('governance:indicators')}?{query}")
     return indicators(request, form=form)
@@ -97,9 +99,9 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 PARTS = {
-    "numerator": "计入分子的人",
-    "missing": "在分母中、未计入分子的人",
-    "denominator": "分母（全部）",
+    "numerator": gettext_lazy("计入分子的人"),
+    "missing": gettext_lazy("在分母中、未计入分子的人"),
+    "denominator": gettext_lazy("分母（全部）"),
 }
 
 

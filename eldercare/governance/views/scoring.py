@@ -9,6 +9,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eldercare.accounts.access import Action, can, requires
@@ -87,7 +88,9 @@ def manual_score(request: HttpRequest, pk: int) -> HttpResponseBase:
         sub_item = queries.sub_item_of(sheet, data["sub_item"])
         try:
             if sub_item is None:
-                raise GovernanceError("sub_item", "not_found", f"没有第{data['sub_item']}项")
+                raise GovernanceError(
+                    "sub_item", "not_found", _("没有第%(key)s项") % {"key": data["sub_item"]}
+                )
             enter_manual_score(
                 actor=request.user,
                 sub_item=sub_item,
@@ -99,7 +102,7 @@ def manual_score(request: HttpRequest, pk: int) -> HttpResponseBase:
         except GovernanceError as error:
             form_error(form, error)
         else:
-            messages.success(request, f"第{data['sub_item']}项评分已保存")
+            messages.success(request, _("第%(key)s项评分已保存") % {"key": data["sub_item"]})
             query = urlencode({"region": data["region_code"], "on": data["as_of"].isoformat()})
             return redirect(f"{reverse('governance:sheet', args=[sheet.pk])}?{query}")
     return sheet_detail(request, pk, score_form=form)
@@ -121,7 +124,7 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponseBase:
         except GovernanceError as error:
             form_error(form, error)
         else:
-            messages.success(request, f"评分完成：{run.total} 分")
+            messages.success(request, _("评分完成：%(total)s 分") % {"total": run.total})
             return redirect("governance:run", pk=run.pk)
     return sheet_detail(request, pk, run_form=form)
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eldercare.accounts.access import Action, can, requires, scope_code
@@ -76,7 +77,7 @@ def supervision_create(request: HttpRequest) -> HttpResponseBase:
     except GovernanceError as error:
         form_error(form, error)
         return supervision(request, form=form)
-    messages.success(request, "督查已记录")
+    messages.success(request, _("督查已记录"))
     return redirect("governance:round", pk=round_.pk)
 
 
@@ -119,7 +120,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponseBase:
         except GovernanceError as error:
             form_error(form, error)
         else:
-            messages.success(request, "问题已记录")
+            messages.success(request, _("问题已记录"))
             return redirect("governance:round", pk=round_.pk)
     return round_detail(request, pk, form=form, status=400)
 
@@ -140,7 +141,7 @@ def finding_rectify(request: HttpRequest, pk: int) -> HttpResponseBase:
         except GovernanceError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "整改情况已记录")
+            messages.success(request, _("整改情况已记录"))
     else:
         messages.error(
             request, "；".join(str(e) for errors in form.errors.values() for e in errors)

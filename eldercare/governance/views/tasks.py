@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eldercare.accounts.access import Action, can, requires
@@ -125,7 +126,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     except GovernanceError as error:
         form_error(form, error)
         return task_detail(request, pk, form=form)
-    messages.success(request, "进展已报告")
+    messages.success(request, _("进展已报告"))
     return redirect("governance:task", pk=task.pk)
 
 

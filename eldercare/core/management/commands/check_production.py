@@ -24,6 +24,7 @@ def current_settings() -> ProductionSettings:
         worker_sync=bool(getattr(settings, "Q_CLUSTER", {}).get("sync", False)),
         static_root=settings.STATIC_ROOT,
         pdf_font_path=settings.PDF_FONT_PATH,
+        device_master_key=str(settings.ALARMS_DEVICE_MASTER_KEY),
     )
 
 

@@ -1,0 +1,1 @@
+"""Pure rules of emergency calls (no Django): signatures, event kinds, call chains, statistics."""

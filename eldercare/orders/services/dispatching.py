@@ -1,0 +1,241 @@
+"""Choosing and assigning the caregiver of an order.
+
+Who can take an order is decided here and only here: same provider, staff member and provider
+both ACTIVE (a suspended or blacklisted one never), skilled for the item, working area containing
+the resident's village, an availability window covering the visit, and no overlapping active
+assignment. The database repeats the last two guarantees that matter under concurrency (one active
+assignment per order; no overlapping active assignments per caregiver, see migration 0001).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, ExpressionWrapper, FloatField, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from eldercare.accounts.access import Action
+from eldercare.core.geo import METRES_PER_DEGREE
+from eldercare.orders import rules
+from eldercare.orders.errors import DispatchError
+from eldercare.orders.models import Assignment, Order
+from eldercare.orders.services.common import enter, finish, lock_visible, now
+from eldercare.orders.services.placing import MAX_WINDOW
+from eldercare.providers.models import (
+    Provider,
+    ProviderStatus,
+    StaffAvailability,
+    StaffMember,
+    StaffSkill,
+    StaffStatus,
+)
+from eldercare.regions.codes import ancestor_codes
+
+
+@dataclass(frozen=True)
+class Proposal:
+    staff: StaffMember
+    distance_m: float | None
+    load: int
+    rank: int
+
+
+def _local_window(order: Order) -> tuple[int, time, time, datetime, datetime]:
+    start, end = timezone.localtime(order.starts_at), timezone.localtime(order.ends_at)
+    day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.weekday(), start.time(), end.time(), day_start, day_start + timedelta(days=1)
+
+
+def _overlapping(order: Order) -> QuerySet[Assignment]:
+    # Windows are at most MAX_WINDOW long, so an overlapping one starts after this bound: the
+    # range scan on starts_at stays short.
+    return Assignment.objects.filter(
+        is_active=True,
+        starts_at__lt=order.ends_at,
+        starts_at__gt=order.starts_at - MAX_WINDOW,
+        ends_at__gt=order.starts_at,
+    ).exclude(order=order)
+
+
+def eligible_skills(order: Order) -> QuerySet[StaffSkill]:
+    """Every rule but the overlap and the ranking, as one SQL query driven by the skill index
+    (item → staff): provider, staff and provider ACTIVE, working area, availability."""
+    weekday, start, end, _day_start, _day_end = _local_window(order)
+    # The provider's status is one row: checked here rather than joined into every candidate.
+    if not Provider.objects.filter(pk=order.provider_id, status=ProviderStatus.ACTIVE).exists():
+        return StaffSkill.objects.none()
+    return StaffSkill.objects.filter(
+        Exists(
+            StaffAvailability.objects.filter(
+                staff=OuterRef("staff_id"), weekday=weekday, starts_at__lte=start, ends_at__gte=end
+            )
+        ),
+        item_id=order.item_id,
+        staff__provider_id=order.provider_id,
+        staff__status=StaffStatus.ACTIVE,
+        staff__region_code__in=ancestor_codes(order.region_code),
+    ).order_by()
+
+
+def propose(order: Order, *, limit: int = 10) -> list[Proposal]:
+    """The best caregivers for the order (rules.rank: nearest kilometre band, then fewest
+    assignments that day, then nearest).
+
+    The database returns the eligible, free caregivers nearest-first (squared equirectangular
+    distance, indexed pre-filter by skill) a batch at a time; the batch is ranked exactly in
+    Python, and only bands the batch covers completely are trusted, so the choice equals ranking
+    every candidate while reading a few dozen rows.
+    """
+    _weekday, _start, _end, day_start, day_end = _local_window(order)
+    busy = list(set(_overlapping(order).values_list("caregiver_id", flat=True)))
+    load = dict(
+        Assignment.objects.filter(is_active=True, starts_at__gte=day_start, starts_at__lt=day_end)
+        .order_by()
+        .values("caregiver_id")
+        .annotate(n=Count("pk"))
+        .values_list("caregiver_id", "n")
+    )
+    free = eligible_skills(order).exclude(staff_id__in=busy)
+    point = order.point()
+    columns = (
+        "staff_id",
+        Cast("staff__base_latitude", FloatField()),
+        Cast("staff__base_longitude", FloatField()),
+    )
+    if point is None:
+        rows = list(free.values_list(*columns))
+        trusted = rules.rank([_candidate(row, load) for row in rows], None)
+    else:
+        nearest = free.annotate(d2=_squared_degrees(point)).order_by("d2", "staff_id")
+        # One query usually suffices: its cost is the scan and sort, not the rows returned.
+        batch = max(20 * limit, 200)
+        while True:
+            rows = list(nearest.values_list(*columns)[:batch])
+            ranked = rules.rank([_candidate(row, load) for row in rows], point)
+            if len(rows) < batch:
+                trusted = ranked
+                break
+            farthest = max(
+                rules.UNKNOWN_DISTANCE_M if r.distance_m is None else r.distance_m for r in ranked
+            )
+            complete = rules.complete_bands_below(farthest)
+            trusted = [r for r in ranked if r.band < complete]
+            if len(trusted) >= limit:
+                break
+            batch *= 4
+    best = trusted[:limit]
+    staff = StaffMember.objects.in_bulk([r.candidate.staff_id for r in best])
+    return [
+        Proposal(staff[r.candidate.staff_id], r.distance_m, r.candidate.load, position)
+        for position, r in enumerate(best, start=1)
+    ]
+
+
+def _candidate(
+    row: tuple[int, float | None, float | None], load: dict[int, int]
+) -> rules.Candidate:
+    pk, latitude, longitude = row
+    return rules.Candidate(
+        staff_id=pk, latitude=latitude, longitude=longitude, load=load.get(pk, 0)
+    )
+
+
+def _squared_degrees(point: tuple[float, float]) -> Any:
+    """(Δlat)² + (Δlng·cos lat)², in squared degrees; a caregiver without a base sorts as
+    UNKNOWN_DISTANCE_M away."""
+    latitude = Cast("staff__base_latitude", FloatField())
+    longitude = Cast("staff__base_longitude", FloatField())
+    d_lat = latitude - Value(point[0])
+    d_lng = (longitude - Value(point[1])) * Value(rules.flat_scale(point[0]))
+    unknown = (rules.UNKNOWN_DISTANCE_M / METRES_PER_DEGREE) ** 2
+    return Coalesce(
+        ExpressionWrapper(d_lat * d_lat + d_lng * d_lng, output_field=FloatField()),
+        Value(unknown),
+    )
+
+
+def why_not(order: Order, caregiver: StaffMember) -> str | None:
+    """The first rule `caregiver` fails for `order`, in words; None when they may take it."""
+    weekday, start, end, _day_start, _day_end = _local_window(order)
+    if caregiver.provider_id != order.provider_id:
+        return f"{caregiver.name} 不是该订单服务机构的人员"
+    if caregiver.provider.status != ProviderStatus.ACTIVE:
+        return f"服务机构状态为“{caregiver.provider.get_status_display()}”，不能派单"
+    if caregiver.status != StaffStatus.ACTIVE:
+        return f"{caregiver.name} 的状态为“{caregiver.get_status_display()}”，不能派单"
+    if caregiver.region_code not in ancestor_codes(order.region_code):
+        return f"{caregiver.name} 的工作区域不包括老人所在村（社区）"
+    if not StaffSkill.objects.filter(staff=caregiver, item_id=order.item_id).exists():
+        return f"{caregiver.name} 没有“{order.item.name}”的服务技能"
+    if not StaffAvailability.objects.filter(
+        staff=caregiver, weekday=weekday, starts_at__lte=start, ends_at__gte=end
+    ).exists():
+        return f"{caregiver.name} 在该时段不在可服务时间内"
+    clash = _overlapping(order).filter(caregiver=caregiver).select_related("order").first()
+    if clash is not None:
+        return f"{caregiver.name} 在该时段已有订单 {clash.order.number}"
+    return None
+
+
+def dispatch_order(
+    *, actor: Any, order: Order, caregiver: StaffMember | None = None, reassign: bool = False
+) -> Order:
+    """Assign `caregiver` (or the best proposal) to an accepted order, or with `reassign` give a
+    dispatched one to someone else before the visit starts. Two dispatchers of one order never
+    both win: the second finds it dispatched (a reassignment must be asked for explicitly).
+    DispatchError says why a caregiver cannot take it."""
+    transition = "reassign" if reassign else "dispatch"
+    with transaction.atomic():
+        locked = lock_visible(actor, Action.DISPATCH_ORDERS, order)
+        before, after = enter(locked, transition, "改派" if reassign else "派单")
+        if caregiver is None:
+            proposals = propose(locked, limit=1)
+            if not proposals:
+                raise DispatchError(
+                    "没有符合条件的护理员（技能、时段、区域、状态）", code="no_caregiver"
+                )
+            caregiver = proposals[0].staff
+        # The caregiver's row lock serialises dispatchers of one caregiver, so the overlap check
+        # below sees the other's committed assignment (two concurrent inserts checked against
+        # each other by the exclusion constraint could otherwise deadlock on PostgreSQL).
+        fresh = (
+            StaffMember.objects.select_for_update(of=("self",))
+            .select_related("provider")
+            .get(pk=caregiver.pk)
+        )
+        if transition == "reassign" and fresh.pk == locked.caregiver_id:
+            raise DispatchError(f"订单已派给 {fresh.name}", code="same_caregiver")
+        problem = why_not(locked, fresh)
+        if problem:
+            raise DispatchError(problem, code="not_assignable")
+        previous = locked.caregiver
+        locked.assignments.filter(is_active=True).update(is_active=False)
+        try:
+            with transaction.atomic():
+                Assignment.objects.create(
+                    order=locked,
+                    caregiver=fresh,
+                    starts_at=locked.starts_at,
+                    ends_at=locked.ends_at,
+                    assigned_by=actor,
+                )
+        except IntegrityError as error:
+            # A concurrent dispatch won the caregiver's time or the order (database guarantee).
+            raise DispatchError(
+                f"{fresh.name} 在该时段已被派给其他订单，或该订单已派单", code="conflict"
+            ) from error
+        locked.caregiver, locked.status, locked.dispatched_at = fresh, after, now()
+        finish(
+            actor,
+            locked,
+            transition,
+            before,
+            comment=fresh.name,
+            detail={"caregiver": fresh.pk, "previous": previous.pk if previous else None},
+        )
+    return locked
+
+
+__all__ = ["Proposal", "dispatch_order", "eligible_skills", "propose", "why_not"]
