@@ -288,7 +288,11 @@ class StaffMember(models.Model):
                 fields=["provider", "id_number"], name="staff_unique_id_per_provider"
             )
         ]
-        indexes = [models.Index(fields=["status", "region_code"], name="staff_status_region")]
+        indexes = [
+            models.Index(fields=["status", "region_code"], name="staff_status_region"),
+            # Dispatch looks first for caregivers based in a box around the address.
+            models.Index(fields=["base_latitude", "base_longitude"], name="staff_base_point"),
+        ]
 
     def __str__(self) -> str:
         return self.name

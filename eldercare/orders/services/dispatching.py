@@ -12,7 +12,16 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, ExpressionWrapper, FloatField, OuterRef, QuerySet, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -84,53 +93,96 @@ def propose(order: Order, *, limit: int = 10) -> list[Proposal]:
     assignments that day, then nearest).
 
     The database returns the eligible, free caregivers nearest-first (squared equirectangular
-    distance, indexed pre-filter by skill) a batch at a time; the batch is ranked exactly in
-    Python, and only bands the batch covers completely are trusted, so the choice equals ranking
-    every candidate while reading a few dozen rows.
+    distance, indexed pre-filter by skill), first only those based within boxes of
+    BOX_RADII_M around the address, then a growing batch of all of them; each batch is ranked
+    exactly in Python, and only bands the batch covers completely are trusted, so the choice
+    equals ranking every candidate while reading a few dozen rows.
     """
     _weekday, _start, _end, day_start, day_end = _local_window(order)
-    busy = list(set(_overlapping(order).values_list("caregiver_id", flat=True)))
-    load = dict(
-        Assignment.objects.filter(is_active=True, starts_at__gte=day_start, starts_at__lt=day_end)
-        .order_by()
-        .values("caregiver_id")
-        .annotate(n=Count("pk"))
-        .values_list("caregiver_id", "n")
+    # One index probe per candidate (caregiver, starts_at) instead of a separate query.
+    free = eligible_skills(order).exclude(
+        Exists(_overlapping(order).filter(caregiver_id=OuterRef("staff_id")))
     )
-    free = eligible_skills(order).exclude(staff_id__in=busy)
     point = order.point()
     columns = (
         "staff_id",
         Cast("staff__base_latitude", FloatField()),
         Cast("staff__base_longitude", FloatField()),
     )
+
+    def ranked(rows: list[tuple[int, float | None, float | None]]) -> list[rules.Ranked]:
+        load = _load([row[0] for row in rows], day_start, day_end)
+        return rules.rank([_candidate(row, load) for row in rows], point)
+
     if point is None:
-        rows = list(free.values_list(*columns))
-        trusted = rules.rank([_candidate(row, load) for row in rows], None)
-    else:
-        nearest = free.annotate(d2=_squared_degrees(point)).order_by("d2", "staff_id")
-        # One query usually suffices: its cost is the scan and sort, not the rows returned.
-        batch = max(20 * limit, 200)
-        while True:
-            rows = list(nearest.values_list(*columns)[:batch])
-            ranked = rules.rank([_candidate(row, load) for row in rows], point)
-            if len(rows) < batch:
-                trusted = ranked
-                break
-            farthest = max(
-                rules.UNKNOWN_DISTANCE_M if r.distance_m is None else r.distance_m for r in ranked
-            )
-            complete = rules.complete_bands_below(farthest)
-            trusted = [r for r in ranked if r.band < complete]
-            if len(trusted) >= limit:
-                break
-            batch *= 4
-    best = trusted[:limit]
+        return _proposals(ranked(list(free.values_list(*columns))), limit)
+    nearest = free.annotate(d2=_squared_degrees(point)).order_by("d2", "staff_id")
+    batch = max(5 * limit, 50)
+    # First boxes around the address: usually every candidate the choice needs is in them.
+    trusted: list[rules.Ranked] = []
+    for radius in BOX_RADII_M:
+        rows = list(nearest.filter(_box(point, radius)).values_list(*columns)[:batch])
+        candidates = ranked(rows)
+        # Every caregiver nearer than `reach` has been read: the bands below it are complete.
+        reach = radius if len(rows) < batch else _farthest(candidates)
+        trusted = [r for r in candidates if r.band < rules.complete_bands_below(reach)]
+        if len(trusted) >= limit:
+            return _proposals(trusted, limit)
+    while len(trusted) < limit:
+        rows = list(nearest.values_list(*columns)[:batch])
+        candidates = ranked(rows)
+        if len(rows) < batch:
+            trusted = candidates
+            break
+        complete = rules.complete_bands_below(_farthest(candidates))
+        trusted = [r for r in candidates if r.band < complete]
+        batch *= 4
+    return _proposals(trusted, limit)
+
+
+def _proposals(ranked: list[rules.Ranked], limit: int) -> list[Proposal]:
+    best = ranked[:limit]
     staff = StaffMember.objects.in_bulk([r.candidate.staff_id for r in best])
     return [
         Proposal(staff[r.candidate.staff_id], r.distance_m, r.candidate.load, position)
         for position, r in enumerate(best, start=1)
     ]
+
+
+# The search boxes, nearest first; farther caregivers are only read when too few are inside.
+BOX_RADII_M = (3_000.0, 10_000.0)
+
+
+def _load(staff_ids: list[int], day_start: datetime, day_end: datetime) -> dict[int, int]:
+    """Active assignments that day per caregiver, for the ones being ranked."""
+    return dict(
+        Assignment.objects.filter(
+            is_active=True,
+            caregiver_id__in=staff_ids,
+            starts_at__gte=day_start,
+            starts_at__lt=day_end,
+        )
+        .order_by()
+        .values("caregiver_id")
+        .annotate(n=Count("pk"))
+        .values_list("caregiver_id", "n")
+    )
+
+
+def _farthest(ranked: list[rules.Ranked]) -> float:
+    return max(rules.UNKNOWN_DISTANCE_M if r.distance_m is None else r.distance_m for r in ranked)
+
+
+def _box(point: tuple[float, float], radius_m: float) -> Q:
+    """Caregivers based within the square around `point` (a cheap index-friendly pre-filter)."""
+    d_lat = radius_m / METRES_PER_DEGREE
+    d_lng = d_lat / max(rules.flat_scale(point[0]), 0.05)
+    return Q(
+        staff__base_latitude__gte=point[0] - d_lat,
+        staff__base_latitude__lte=point[0] + d_lat,
+        staff__base_longitude__gte=point[1] - d_lng,
+        staff__base_longitude__lte=point[1] + d_lng,
+    )
 
 
 def _candidate(
