@@ -13,7 +13,7 @@ from eldercare.accounts.access import Action, can, in_scope, staff_member_of
 from eldercare.core.audit import record
 from eldercare.core.models import AuditAction
 from eldercare.providers.errors import Problem, ProviderDataError
-from eldercare.providers.models import Provider
+from eldercare.providers.models import BlacklistEntry, Provider, StaffMember
 from eldercare.regions.codes import Level, RegionCodeError, normalize_code
 from eldercare.regions.models import Region
 
@@ -113,4 +113,26 @@ def audit_transition(
         region_code=region_code,
         changes={"status": [before, after]},
         detail=detail,
+    )
+
+
+def record_blacklist_decision(
+    actor: Any,
+    subject: Provider | StaffMember,
+    *,
+    is_lift: bool,
+    reason: str,
+    day: date,
+    authority: str,
+) -> BlacklistEntry:
+    """The kept history of a blacklisting or its lifting (the subject's status is the present)."""
+    return BlacklistEntry.objects.create(
+        region_code=subject.region_code,
+        provider=subject if isinstance(subject, Provider) else None,
+        staff=subject if isinstance(subject, StaffMember) else None,
+        is_lift=is_lift,
+        reason=reason,
+        decided_on=day,
+        authority=authority,
+        decided_by=actor,
     )

@@ -25,7 +25,6 @@ from eldercare.core.models import AuditAction
 from eldercare.core.money import MAX_FEN
 from eldercare.providers.errors import Problem, ProviderDataError, ProviderStateError
 from eldercare.providers.models import (
-    BlacklistEntry,
     LicenceKind,
     Provider,
     ProviderArea,
@@ -40,6 +39,7 @@ from eldercare.providers.services.common import (
     audit_transition,
     current_regions,
     decision,
+    record_blacklist_decision,
     require_in_scope,
     require_manage,
     single_line,
@@ -301,13 +301,8 @@ def blacklist_provider(
         if locked.status not in (ProviderStatus.ACTIVE, ProviderStatus.SUSPENDED):
             raise _state_error(locked, "列入黑名单")
         _set_status(actor, locked, ProviderStatus.BLACKLISTED, reason, day, authority, "blacklist")
-        BlacklistEntry.objects.create(
-            region_code=locked.region_code,
-            provider=locked,
-            reason=reason,
-            decided_on=day,
-            authority=authority,
-            decided_by=actor,
+        record_blacklist_decision(
+            actor, locked, is_lift=False, reason=reason, day=day, authority=authority
         )
     return locked
 
@@ -328,14 +323,8 @@ def lift_provider(
         reason, day, authority = decision(reason, decided_on, authority, need_authority=blacklisted)
         _set_status(actor, locked, ProviderStatus.ACTIVE, reason, day, authority, "lift")
         if blacklisted:
-            BlacklistEntry.objects.create(
-                region_code=locked.region_code,
-                provider=locked,
-                is_lift=True,
-                reason=reason,
-                decided_on=day,
-                authority=authority,
-                decided_by=actor,
+            record_blacklist_decision(
+                actor, locked, is_lift=True, reason=reason, day=day, authority=authority
             )
     return locked
 

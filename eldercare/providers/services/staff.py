@@ -21,7 +21,6 @@ from eldercare.core.models import AuditAction
 from eldercare.core.normalize import ValueFormatError, parse_phones
 from eldercare.providers.errors import Problem, ProviderDataError, ProviderStateError
 from eldercare.providers.models import (
-    BlacklistEntry,
     CaregiverLevel,
     Provider,
     ProviderStatus,
@@ -38,6 +37,7 @@ from eldercare.providers.services.common import (
     audit_transition,
     current_regions,
     decision,
+    record_blacklist_decision,
     require_in_scope,
     require_manage,
     single_line,
@@ -346,13 +346,8 @@ def blacklist_staff(
         if locked.status == StaffStatus.BLACKLISTED:
             raise _state_error(locked, "列入黑名单")
         _set_status(actor, locked, StaffStatus.BLACKLISTED, reason, day, "blacklist", authority)
-        BlacklistEntry.objects.create(
-            region_code=locked.region_code,
-            staff=locked,
-            reason=reason,
-            decided_on=day,
-            authority=authority,
-            decided_by=actor,
+        record_blacklist_decision(
+            actor, locked, is_lift=False, reason=reason, day=day, authority=authority
         )
     return locked
 
@@ -368,14 +363,8 @@ def lift_staff(
         if locked.status != StaffStatus.BLACKLISTED:
             raise _state_error(locked, "解除黑名单")
         _set_status(actor, locked, StaffStatus.ACTIVE, reason, day, "lift", authority)
-        BlacklistEntry.objects.create(
-            region_code=locked.region_code,
-            staff=locked,
-            is_lift=True,
-            reason=reason,
-            decided_on=day,
-            authority=authority,
-            decided_by=actor,
+        record_blacklist_decision(
+            actor, locked, is_lift=True, reason=reason, day=day, authority=authority
         )
     return locked
 
