@@ -4,12 +4,10 @@ signed-request client for the ingestion endpoints, and a sender that keeps what 
 import json
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.test import Client
 
 from eldercare.accounts.models import Role
@@ -145,26 +143,3 @@ def gateway_of(world: World) -> tuple[Gateway, str]:
         region_code=world.county_a,
     )
     return issued.obj, gateway_secret(issued.obj)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Start the calls at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results

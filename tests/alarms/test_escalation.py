@@ -24,7 +24,8 @@ from eldercare.alarms.models import (
 from eldercare.alarms.rules.chain import Step
 from eldercare.alarms.services.escalation import run_loop
 from eldercare.alarms.services.ingestion import EventIn, ingest_event
-from tests.alarms.helpers import Home, home_in, race
+from tests.alarms.helpers import Home, home_in
+from tests.concurrency import race
 
 T0 = datetime(2026, 11, 29, 21, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -22,8 +22,8 @@ from tests.alarms.helpers import (
     make_resident,
     post_batch,
     post_event,
-    race,
 )
+from tests.concurrency import race
 
 
 def stored() -> tuple[int, int]:

@@ -5,44 +5,19 @@ Each service is slowed down between reading the lots and writing, so that withou
 row lock both threads would read the same credit and both decide to spend it.
 """
 
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models import QuerySet
 
 from eldercare.entitlements import ledger
 from eldercare.entitlements.ledger import services
 from eldercare.entitlements.models import CreditLot, LedgerAccount, Transfer
+from tests.concurrency import race
 from tests.entitlements.conftest import Ledger, assert_consistent
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Start the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

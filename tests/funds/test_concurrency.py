@@ -5,45 +5,20 @@ The check is slowed down between reading what is left and writing, so that witho
 lock both threads would read the same remainder.
 """
 
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models import QuerySet
 
 from eldercare.funds import services
 from eldercare.funds.errors import FundsLimitError, FundsStateError
 from eldercare.funds.models import Allocation, Expenditure
 from eldercare.funds.services import entries
+from tests.concurrency import race
 from tests.funds.conftest import Books, allocation_input, assert_consistent
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Start the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

@@ -3,43 +3,20 @@ for overlapping windows, or the same order twice, ends with exactly one assignme
 service's own checks are slowed down so both threads pass them before either writes: what stops
 the second is the database (exclusion constraint / trigger, partial unique index)."""
 
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from eldercare.orders import services
 from eldercare.orders.errors import DispatchError, OrderStateError
 from eldercare.orders.models import Assignment, Order
 from eldercare.orders.services import dispatching
+from tests.concurrency import race
 from tests.orders.conftest import Shop, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 PostgreSQL): one file is stored whole, the other is refused whole — never a mix, never a
 duplicate, never a server error."""
 
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,32 +13,11 @@ from eldercare.accounts.models import Role
 from eldercare.planning.errors import PlanningDataError
 from eldercare.planning.models import VillagePoint
 from eldercare.planning.services import ImportOutcome, import_village_points, locations
+from tests.concurrency import race
 from tests.conftest import World
 from tests.planning.files import write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises all writers")

@@ -2,43 +2,20 @@
 same moment is blacklisted once, with one BlacklistEntry; a credit code registered twice at once
 is one provider."""
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from eldercare.providers import services
 from eldercare.providers.errors import ProviderDataError, ProviderStateError
 from eldercare.providers.models import BlacklistEntry, Provider
+from tests.concurrency import race
 from tests.conftest import World
 from tests.providers.builders import credit_code, provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_blacklisted_once(world: World) -> None:
