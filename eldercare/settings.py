@@ -155,6 +155,8 @@ DASHBOARD_FIGURES = [
     "eldercare.dashboards.figures.indicators.FIGURES",
     "eldercare.dashboards.figures.tasks.FIGURES",
     "eldercare.alarms.figures.FIGURES",
+    "eldercare.orders.figures.FIGURES",
+    "eldercare.funds.figures.FIGURES",
 ]
 # What the import page, API and worker can import (registry/importing/kinds.py).
 IMPORT_KINDS = [

@@ -231,3 +231,23 @@ def test_django_uses_the_committed_catalogue() -> None:
         assert translation.gettext("第 %(page)s 页") % {"page": 3} == "Page 3"
     with translation.override("zh-hans"):
         assert translation.gettext("老年人名册") == "老年人名册"
+
+
+# The names `makemessages` (xgettext) collects; a translation function imported under any other
+# name is never extracted, and its strings stay Chinese in English pages.
+EXTRACTED_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+
+
+def test_translation_functions_are_imported_under_names_makemessages_collects() -> None:
+    source_root = LOCALE_DIR.parent
+    wrong = []
+    for path in sorted(source_root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    if "gettext" in alias.name and (alias.asname or alias.name) not in (
+                        EXTRACTED_NAMES
+                    ):
+                        wrong.append(f"{path.relative_to(source_root)}: {alias.asname}")
+    assert not wrong

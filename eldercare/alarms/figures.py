@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eldercare.accounts.access import Action
@@ -47,8 +47,8 @@ def build_alarms(context: FigureContext) -> FigureData:
     return FigureData(
         tuple(str(kind.label) for kind in kinds),
         series,
-        note=_t("近 %(days)s 天") % {"days": DAYS},
-        empty_text="" if kinds else _t("近 %(days)s 天没有报警") % {"days": DAYS},
+        note=gettext("近 %(days)s 天") % {"days": DAYS},
+        empty_text="" if kinds else gettext("近 %(days)s 天没有报警") % {"days": DAYS},
     )
 
 

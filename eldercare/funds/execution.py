@@ -76,7 +76,7 @@ def progress(region_code: str, on: date, kinds: Sequence[str] | None = None) -> 
 
 
 def progress_by_kind(region_code: str, on: date) -> list[tuple[str, str, Progress]]:
-    """(kind, label, progress) for every kind with money, and the total."""
+    """(kind, label, progress) for every kind with money (the total is `progress(region, on)`)."""
     rows = []
     for kind, label in FundKind.choices:
         found = progress(region_code, on, [kind])

@@ -9,23 +9,39 @@ from django.http import Http404
 from django.utils import timezone
 
 from eldercare.accounts.access import in_scope, scoped, staff_member_of
-from eldercare.catalogue.models import ServiceItem
+from eldercare.catalogue.models import ServiceCategory, ServiceItem
 from eldercare.orders.errors import OrderDataError, Problem
 from eldercare.orders.models import Order, OrderStatus
 from eldercare.orders.parsing import day
 from eldercare.providers.models import Provider, ProviderStatus
-from eldercare.regions.codes import ancestor_codes
+from eldercare.regions.codes import RegionCodeError, ancestor_codes, normalize_code, subtree_range
 from eldercare.registry.models import Resident
 
 
 def orders_for(user: Any, params: Mapping[str, Any]) -> QuerySet[Order]:
-    """The user's visible orders filtered by status, provider, service date range, number."""
+    """The user's visible orders filtered by status, provider, region (the resident's village
+    within a subtree), service category, service date range and number."""
     orders = scoped(user, Order.objects.select_related("resident", "provider", "item", "caregiver"))
     status = str(params.get("status") or "")
     if status:
         if status not in OrderStatus.values:
             raise OrderDataError([Problem("status", "invalid", f"无法识别的状态：{status}")])
         orders = orders.filter(status=status)
+    region = str(params.get("region") or "")
+    if region:
+        try:
+            low, high = subtree_range(normalize_code(region))
+        except RegionCodeError as error:
+            problem = Problem("region", "invalid", f"应为12位区划代码：{region}")
+            raise OrderDataError([problem]) from error
+        orders = orders.filter(region_code__gte=low, region_code__lte=high)
+    category = str(params.get("category") or "")
+    if category:
+        if category not in ServiceCategory.values:
+            raise OrderDataError(
+                [Problem("category", "invalid", f"无法识别的服务类别：{category}")]
+            )
+        orders = orders.filter(item__category=category)
     provider = str(params.get("provider") or "")
     if provider.isdigit():
         orders = orders.filter(provider_id=int(provider))

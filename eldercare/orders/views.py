@@ -24,6 +24,7 @@ from eldercare.accounts.access import (
     requires,
     scoped,
 )
+from eldercare.catalogue.models import ServiceCategory
 from eldercare.core.pagination import CappedCountPaginator
 from eldercare.orders import services
 from eldercare.orders.errors import OrderDataError, OrderStateError
@@ -46,6 +47,7 @@ from eldercare.orders.queries import (
     work_today,
 )
 from eldercare.providers.models import Provider, StaffMember
+from eldercare.regions.services import region_names
 
 PAGE_SIZE = 50
 
@@ -78,8 +80,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
         orders = scoped(request.user, Order.objects.none())
     paginator = CappedCountPaginator(orders, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    region = request.GET.get("region", "")
     query = request.GET.copy()
     query.pop("page", None)
+    without_region = query.copy()
+    without_region.pop("region", None)
     return render(
         request,
         "orders/list.html",
@@ -87,7 +92,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "statuses": OrderStatus.choices,
+            "categories": ServiceCategory.choices,
             "providers": scoped(request.user, Provider.objects.all()).order_by("name"),
+            "region_name": region_names([region]).get(region, region) if region else "",
+            "without_region": without_region.urlencode(),
             "filters": request.GET,
         },
     )

@@ -1,9 +1,13 @@
 """The emergency-help coverage indicator and the statistics on a small world, exact values."""
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
 
 from eldercare.accounts.models import Role
 from eldercare.alarms import services
@@ -24,7 +28,14 @@ def person(world: Any, village: str, name: str, **facts: Any) -> Any:
     )
 
 
-def test_coverage_counts_key_elderly_with_an_installed_device(world: Any) -> None:
+@pytest.fixture
+def on_the_day() -> Iterator[None]:
+    """Devices are installed "today": today must be ON, whenever the suite runs."""
+    with time_machine.travel(datetime(2026, 11, 29, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        yield
+
+
+def test_coverage_counts_key_elderly_with_an_installed_device(world: Any, on_the_day: None) -> None:
     alone = person(world, world.village_a, "独居甲", living_arrangement="alone")
     nest_poor = person(
         world, world.village_a, "空巢低保", living_arrangement="empty_nest", economic_status="dibao"

@@ -2,10 +2,13 @@
 double tap (same idempotency key) stored once, also when two requests race."""
 
 import threading
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
@@ -19,6 +22,14 @@ from eldercare.carevisits.services import followups
 from eldercare.core.models import AuditEvent
 from tests.carevisits.builders import key_resident, sign
 from tests.conftest import World
+
+
+@pytest.fixture(autouse=True)
+def midday() -> Iterator[None]:
+    """Agreements start today and contacts happen an hour ago: both on one local day, whatever
+    the hour the suite runs at (just after midnight an hour ago is yesterday)."""
+    with time_machine.travel(datetime(2026, 11, 18, 12, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        yield
 
 
 def log(world: World, resident: Any, key: str = "tap-00000001", **extra: Any) -> Any:

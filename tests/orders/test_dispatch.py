@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from eldercare.orders import services
 from eldercare.orders.errors import DispatchError
 from eldercare.orders.models import Assignment
-from eldercare.providers.models import BlacklistEntry, StaffAvailability
+from eldercare.providers.models import BlacklistEntry, StaffAvailability, StaffMember
 from tests.orders.conftest import Shop, at, staff
 
 
@@ -191,7 +191,6 @@ def test_batched_proposals_equal_ranking_every_candidate(shop: Shop) -> None:
     from collections import Counter
 
     from eldercare.orders import rules
-    from eldercare.orders.services.dispatching import _candidate, eligible_skills
 
     rng = random.Random(7)
     for n in range(120):
@@ -209,14 +208,18 @@ def test_batched_proposals_equal_ranking_every_candidate(shop: Shop) -> None:
         busy = _accepted(shop, starts_at=at(17, hour), ends_at=at(17, hour + 1))
         services.dispatch_order(actor=shop.manager, order=busy)
     order = _accepted(shop, starts_at=at(17, 16), ends_at=at(17, 17))
-    rows = eligible_skills(order).values_list(
-        "staff_id", "staff__base_latitude", "staff__base_longitude"
-    )
-    loads = dict(Counter(Assignment.objects.values_list("caregiver_id", flat=True)))
+    loads = Counter(Assignment.objects.values_list("caregiver_id", flat=True))
+    # The oracle: why_not asked about every staff member, one rule at a time.
     everyone = rules.rank(
         [
-            _candidate((pk, float(lat) if lat else None, float(lng) if lng else None), loads)
-            for pk, lat, lng in rows
+            rules.Candidate(
+                staff_id=member.pk,
+                latitude=float(member.base_latitude) if member.base_latitude else None,
+                longitude=float(member.base_longitude) if member.base_longitude else None,
+                load=loads[member.pk],
+            )
+            for member in StaffMember.objects.select_related("provider")
+            if services.why_not(order, member) is None
         ],
         (float(order.latitude), float(order.longitude)),
     )

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eldercare.accounts.access import Action
@@ -69,15 +69,15 @@ def build_levels(context: FigureContext) -> FigureData:
                 points.append(Point(context.count(_level_key(standard, level)), url))
             else:  # this standard has no such level: not zero, nothing
                 points.append(Point(None))
-        series.append(Series(_t(widest[level]), tuple(points)))
+        series.append(Series(gettext(widest[level]), tuple(points)))
     residents, assessed = context.count(RESIDENTS), context.count(ASSESSED)
     share = f"{assessed / residents * 100:.1f}%" if residents else "—"
     return FigureData(
         categories=tuple(str(label) for label in Standard.labels),
         series=tuple(series),
-        note=_t("在册 %(residents)s 人，已有有效评估 %(assessed)s 人（%(share)s）。")
+        note=gettext("在册 %(residents)s 人，已有有效评估 %(assessed)s 人（%(share)s）。")
         % {"residents": f"{residents:,}", "assessed": f"{assessed:,}", "share": share},
-        empty_text=_t("该区划尚无能力评估结果"),
+        empty_text=gettext("该区划尚无能力评估结果"),
     )
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eldercare.accounts.access import Action
@@ -104,21 +104,21 @@ def build_indicators(context: FigureContext) -> FigureData:
             Point(
                 _number(gap),
                 url,
-                _t("达到")
+                gettext("达到")
                 if gap >= 0
-                else _t("差 %(gap)s") % {"gap": format_value(-gap, is_share)},
+                else gettext("差 %(gap)s") % {"gap": format_value(-gap, is_share)},
             )
         )
     return FigureData(
         categories=tuple(names),
         series=(
-            Series(_t("目标达成率（%）"), tuple(reached)),
-            Series(_t("当前值"), tuple(values), plotted=False),
-            Series(_t("目标"), tuple(goals), plotted=False),
-            Series(_t("差距"), tuple(gaps), plotted=False),
+            Series(gettext("目标达成率（%）"), tuple(reached)),
+            Series(gettext("当前值"), tuple(values), plotted=False),
+            Series(gettext("目标"), tuple(goals), plotted=False),
+            Series(gettext("差距"), tuple(gaps), plotted=False),
         ),
-        note=_t("目标取自已载入的任务清单和考核表，取最近一个未到期的目标。"),
-        empty_text=_t("该区划及上级尚未载入指标目标"),
+        note=gettext("目标取自已载入的任务清单和考核表，取最近一个未到期的目标。"),
+        empty_text=gettext("该区划及上级尚未载入指标目标"),
     )
 
 

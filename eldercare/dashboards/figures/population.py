@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eldercare.accounts.access import Action
@@ -74,14 +74,14 @@ def build_pyramid(context: FigureContext) -> FigureData:
             Series(str(label), tuple(point(sex, band) for band in AGE_BANDS))
             for sex, label in Sex.choices
         ),
-        empty_text=_t("该区划没有在册老年人"),
+        empty_text=gettext("该区划没有在册老年人"),
     )
 
 
 def _band_label(band: AgeBand) -> str:
     if band.high is None:
-        return _t("%(low)s岁及以上") % {"low": band.low}
-    return _t("%(low)s–%(high)s岁") % {"low": band.low, "high": band.high}
+        return gettext("%(low)s岁及以上") % {"low": band.low}
+    return gettext("%(low)s–%(high)s岁") % {"low": band.low, "high": band.high}
 
 
 def collect_categories(on: date) -> Iterator[CountRow]:
@@ -102,10 +102,10 @@ def build_categories(context: FigureContext) -> FigureData:
     )
     return FigureData(
         categories=tuple(str(CATEGORY_LABELS[c]) for c in DASHBOARD_CATEGORIES),
-        series=(Series(_t("人数"), points),),
-        note=_t("在册老年人共 %(total)s 人；一人可属多个类别。")
+        series=(Series(gettext("人数"), points),),
+        note=gettext("在册老年人共 %(total)s 人；一人可属多个类别。")
         % {"total": f"{context.count(TOTAL):,}"},
-        empty_text=_t("该区划没有在册老年人"),
+        empty_text=gettext("该区划没有在册老年人"),
     )
 
 

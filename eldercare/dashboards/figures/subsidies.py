@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.db.models import Count, Sum
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eldercare.accounts.access import Action
@@ -47,11 +47,11 @@ def build_credits(context: FigureContext) -> FigureData:
     return FigureData(
         categories=tuple(str(label) for label in CreditKind.labels),
         series=(
-            Series(_t("发放笔数"), tuple(counts)),
-            Series(_t("发放金额（元）"), tuple(amounts), plotted=False),
+            Series(gettext("发放笔数"), tuple(counts)),
+            Series(gettext("发放金额（元）"), tuple(amounts), plotted=False),
         ),
-        note=_t("%(month)s 月补贴入账（月度发放和一次性发放）。") % {"month": month},
-        empty_text=_t("本月尚无补贴入账"),
+        note=gettext("%(month)s 月补贴入账（月度发放和一次性发放）。") % {"month": month},
+        empty_text=gettext("本月尚无补贴入账"),
     )
 
 

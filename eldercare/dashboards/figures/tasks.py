@@ -9,7 +9,7 @@ governance shows an official of that region.
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eldercare.accounts.access import Action
@@ -67,8 +67,8 @@ def build_tasks(context: FigureContext) -> FigureData:
     return FigureData(
         categories=tuple(task_list.title for task_list in task_lists),
         series=tuple(series),
-        note=_t("逾期：未完成且已过到期日；到期日当天仍在期限内。"),
-        empty_text=_t("该区划及上级尚未载入任务清单"),
+        note=gettext("逾期：未完成且已过到期日；到期日当天仍在期限内。"),
+        empty_text=gettext("该区划及上级尚未载入任务清单"),
     )
 
 

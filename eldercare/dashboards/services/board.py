@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from eldercare.accounts.access import Action, can, in_scope, require, scope_code, scoped
 from eldercare.dashboards.charts import ChartKind, FigureData
@@ -76,16 +76,16 @@ def chosen_region(user: Any, raw: str | None) -> str:
     """?region= (default: the user's own region): a current region inside the scope, else 404."""
     own = scope_code(user)
     if own is None:
-        raise Http404(_t("区划不存在"))
+        raise Http404(gettext("区划不存在"))
     text = (raw or "").strip()
     if not text:
         return own
     try:
         code = normalize_code(text)
     except RegionCodeError as error:
-        raise Http404(_t("区划不存在")) from error
+        raise Http404(gettext("区划不存在")) from error
     if not in_scope(user, code) or current_region(code) is None:
-        raise Http404(_t("区划不存在"))
+        raise Http404(gettext("区划不存在"))
     return code
 
 
@@ -104,7 +104,7 @@ def build_board(user: Any, region_code: str) -> Board:
             None,
             is_live=False,
             data=None,
-            message=_t("待“%(app)s”模块接入后显示。") % {"app": slot.app_name},
+            message=gettext("待“%(app)s”模块接入后显示。") % {"app": slot.app_name},
         )
         for slot in open_slots()
     ]
@@ -144,7 +144,7 @@ def _panel(
             figure.kind,
             is_live=False,
             data=None,
-            message=_t("尚未生成统计数据：请等待每日统计或运行 refresh-dashboard。"),
+            message=gettext("尚未生成统计数据：请等待每日统计或运行 refresh-dashboard。"),
         )
     context = FigureContext(
         region_code=region_code,
@@ -160,7 +160,7 @@ def _panel(
 
 def _name(region_code: str) -> str:
     if region_code == "":
-        return _t("全国")
+        return gettext("全国")
     return region_names([region_code]).get(region_code, region_code)
 
 
@@ -170,7 +170,7 @@ def _trail(user: Any, region_code: str) -> list[tuple[str, str]]:
     if region_code:
         codes += [code for code in ancestor_codes(region_code) if in_scope(user, code)]
     names = region_names(code for code in codes if code)
-    return [(code, names.get(code, code) if code else _t("全国")) for code in codes]
+    return [(code, names.get(code, code) if code else gettext("全国")) for code in codes]
 
 
 def _children(region_code: str) -> list[tuple[str, str]]:

@@ -11,7 +11,6 @@ and the audit in one transaction.
 from eldercare.orders.services.dispatching import (
     Proposal,
     dispatch_order,
-    eligible_skills,
     propose,
     why_not,
 )
@@ -44,7 +43,6 @@ __all__ = [
     "confirm_statement",
     "dispatch_order",
     "draw_callback_sample",
-    "eligible_skills",
     "export_statement",
     "file_complaint",
     "open_photo",

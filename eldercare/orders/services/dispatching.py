@@ -1,39 +1,27 @@
 """Choosing and assigning the caregiver of an order.
 
-Who can take an order is decided here and only here: same provider, staff member and provider
-both ACTIVE (a suspended or blacklisted one never), skilled for the item, working area containing
-the resident's village, an availability window covering the visit, and no overlapping active
-assignment. The database repeats the last two guarantees that matter under concurrency (one active
+Who can take an order is decided here (`why_not`, rule by rule) and in `candidates` (the same
+rules as one SQL statement for proposals; tests hold the two to each other) and nowhere else:
+same provider, staff member and provider both ACTIVE (a suspended or blacklisted one never),
+skilled for the item, working area containing the resident's village, an availability window
+covering the visit, and no overlapping active assignment. The database repeats the last two guarantees that matter under concurrency (one active
 assignment per order; no overlapping active assignments per caregiver, see migration 0001).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import (
-    Count,
-    Exists,
-    ExpressionWrapper,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-)
-from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from eldercare.accounts.access import Action
-from eldercare.core.geo import METRES_PER_DEGREE
 from eldercare.orders import rules
 from eldercare.orders.errors import DispatchError
 from eldercare.orders.models import Assignment, Order
+from eldercare.orders.services.candidates import FreeCaregiver, free_caregivers, visit_window
 from eldercare.orders.services.common import enter, finish, lock_visible, now
 from eldercare.orders.services.placing import MAX_WINDOW
 from eldercare.providers.models import (
-    Provider,
     ProviderStatus,
     StaffAvailability,
     StaffMember,
@@ -51,12 +39,6 @@ class Proposal:
     rank: int
 
 
-def _local_window(order: Order) -> tuple[int, time, time, datetime, datetime]:
-    start, end = timezone.localtime(order.starts_at), timezone.localtime(order.ends_at)
-    day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start.weekday(), start.time(), end.time(), day_start, day_start + timedelta(days=1)
-
-
 def _overlapping(order: Order) -> QuerySet[Assignment]:
     # Windows are at most MAX_WINDOW long, so an overlapping one starts after this bound: the
     # range scan on starts_at stays short.
@@ -68,68 +50,44 @@ def _overlapping(order: Order) -> QuerySet[Assignment]:
     ).exclude(order=order)
 
 
-def eligible_skills(order: Order) -> QuerySet[StaffSkill]:
-    """Every rule but the overlap and the ranking, as one SQL query driven by the skill index
-    (item → staff): provider, staff and provider ACTIVE, working area, availability."""
-    weekday, start, end, _day_start, _day_end = _local_window(order)
-    # The provider's status is one row: checked here rather than joined into every candidate.
-    if not Provider.objects.filter(pk=order.provider_id, status=ProviderStatus.ACTIVE).exists():
-        return StaffSkill.objects.none()
-    return StaffSkill.objects.filter(
-        Exists(
-            StaffAvailability.objects.filter(
-                staff=OuterRef("staff_id"), weekday=weekday, starts_at__lte=start, ends_at__gte=end
-            )
-        ),
-        item_id=order.item_id,
-        staff__provider_id=order.provider_id,
-        staff__status=StaffStatus.ACTIVE,
-        staff__region_code__in=ancestor_codes(order.region_code),
-    ).order_by()
-
-
 def propose(order: Order, *, limit: int = 10) -> list[Proposal]:
     """The best caregivers for the order (rules.rank: nearest kilometre band, then fewest
     assignments that day, then nearest).
 
-    The database returns the eligible, free caregivers nearest-first (squared equirectangular
-    distance, indexed pre-filter by skill), first only those based within boxes of
-    BOX_RADII_M around the address, then a growing batch of all of them; each batch is ranked
-    exactly in Python, and only bands the batch covers completely are trusted, so the choice
-    equals ranking every candidate while reading a few dozen rows.
+    The database returns the eligible, free caregivers nearest-first (candidates.free_caregivers),
+    first only those based within boxes of BOX_RADII_M around the address, then a growing batch
+    of all of them; each batch is ranked exactly in Python, and only bands the batch covers
+    completely are trusted, so the choice equals ranking every candidate while reading a few
+    dozen rows.
     """
-    _weekday, _start, _end, day_start, day_end = _local_window(order)
-    # One index probe per candidate (caregiver, starts_at) instead of a separate query.
-    free = eligible_skills(order).exclude(
-        Exists(_overlapping(order).filter(caregiver_id=OuterRef("staff_id")))
-    )
     point = order.point()
-    columns = (
-        "staff_id",
-        Cast("staff__base_latitude", FloatField()),
-        Cast("staff__base_longitude", FloatField()),
-    )
+    read: dict[int, StaffMember] = {}
 
-    def ranked(rows: list[tuple[int, float | None, float | None]]) -> list[rules.Ranked]:
-        load = _load([row[0] for row in rows], day_start, day_end)
-        return rules.rank([_candidate(row, load) for row in rows], point)
+    def ranked(rows: list[FreeCaregiver]) -> list[rules.Ranked]:
+        read.update((row.staff.pk, row.staff) for row in rows)
+        return rules.rank([row.candidate for row in rows], point)
+
+    def proposals(best: list[rules.Ranked]) -> list[Proposal]:
+        return [
+            Proposal(read[r.candidate.staff_id], r.distance_m, r.candidate.load, position)
+            for position, r in enumerate(best[:limit], start=1)
+        ]
 
     if point is None:
-        return _proposals(ranked(list(free.values_list(*columns))), limit)
-    nearest = free.annotate(d2=_squared_degrees(point)).order_by("d2", "staff_id")
+        return proposals(ranked(free_caregivers(order)))
     batch = max(5 * limit, 50)
     # First boxes around the address: usually every candidate the choice needs is in them.
     trusted: list[rules.Ranked] = []
     for radius in BOX_RADII_M:
-        rows = list(nearest.filter(_box(point, radius)).values_list(*columns)[:batch])
+        rows = free_caregivers(order, near=point, within_m=radius, limit=batch)
         candidates = ranked(rows)
         # Every caregiver nearer than `reach` has been read: the bands below it are complete.
         reach = radius if len(rows) < batch else _farthest(candidates)
         trusted = [r for r in candidates if r.band < rules.complete_bands_below(reach)]
         if len(trusted) >= limit:
-            return _proposals(trusted, limit)
+            return proposals(trusted)
     while len(trusted) < limit:
-        rows = list(nearest.values_list(*columns)[:batch])
+        rows = free_caregivers(order, near=point, limit=batch)
         candidates = ranked(rows)
         if len(rows) < batch:
             trusted = candidates
@@ -137,80 +95,20 @@ def propose(order: Order, *, limit: int = 10) -> list[Proposal]:
         complete = rules.complete_bands_below(_farthest(candidates))
         trusted = [r for r in candidates if r.band < complete]
         batch *= 4
-    return _proposals(trusted, limit)
-
-
-def _proposals(ranked: list[rules.Ranked], limit: int) -> list[Proposal]:
-    best = ranked[:limit]
-    staff = StaffMember.objects.in_bulk([r.candidate.staff_id for r in best])
-    return [
-        Proposal(staff[r.candidate.staff_id], r.distance_m, r.candidate.load, position)
-        for position, r in enumerate(best, start=1)
-    ]
+    return proposals(trusted)
 
 
 # The search boxes, nearest first; farther caregivers are only read when too few are inside.
 BOX_RADII_M = (3_000.0, 10_000.0)
 
 
-def _load(staff_ids: list[int], day_start: datetime, day_end: datetime) -> dict[int, int]:
-    """Active assignments that day per caregiver, for the ones being ranked."""
-    return dict(
-        Assignment.objects.filter(
-            is_active=True,
-            caregiver_id__in=staff_ids,
-            starts_at__gte=day_start,
-            starts_at__lt=day_end,
-        )
-        .order_by()
-        .values("caregiver_id")
-        .annotate(n=Count("pk"))
-        .values_list("caregiver_id", "n")
-    )
-
-
 def _farthest(ranked: list[rules.Ranked]) -> float:
     return max(rules.UNKNOWN_DISTANCE_M if r.distance_m is None else r.distance_m for r in ranked)
 
 
-def _box(point: tuple[float, float], radius_m: float) -> Q:
-    """Caregivers based within the square around `point` (a cheap index-friendly pre-filter)."""
-    d_lat = radius_m / METRES_PER_DEGREE
-    d_lng = d_lat / max(rules.flat_scale(point[0]), 0.05)
-    return Q(
-        staff__base_latitude__gte=point[0] - d_lat,
-        staff__base_latitude__lte=point[0] + d_lat,
-        staff__base_longitude__gte=point[1] - d_lng,
-        staff__base_longitude__lte=point[1] + d_lng,
-    )
-
-
-def _candidate(
-    row: tuple[int, float | None, float | None], load: dict[int, int]
-) -> rules.Candidate:
-    pk, latitude, longitude = row
-    return rules.Candidate(
-        staff_id=pk, latitude=latitude, longitude=longitude, load=load.get(pk, 0)
-    )
-
-
-def _squared_degrees(point: tuple[float, float]) -> Any:
-    """(Δlat)² + (Δlng·cos lat)², in squared degrees; a caregiver without a base sorts as
-    UNKNOWN_DISTANCE_M away."""
-    latitude = Cast("staff__base_latitude", FloatField())
-    longitude = Cast("staff__base_longitude", FloatField())
-    d_lat = latitude - Value(point[0])
-    d_lng = (longitude - Value(point[1])) * Value(rules.flat_scale(point[0]))
-    unknown = (rules.UNKNOWN_DISTANCE_M / METRES_PER_DEGREE) ** 2
-    return Coalesce(
-        ExpressionWrapper(d_lat * d_lat + d_lng * d_lng, output_field=FloatField()),
-        Value(unknown),
-    )
-
-
 def why_not(order: Order, caregiver: StaffMember) -> str | None:
     """The first rule `caregiver` fails for `order`, in words; None when they may take it."""
-    weekday, start, end, _day_start, _day_end = _local_window(order)
+    window = visit_window(order)
     if caregiver.provider_id != order.provider_id:
         return f"{caregiver.name} 不是该订单服务机构的人员"
     if caregiver.provider.status != ProviderStatus.ACTIVE:
@@ -222,7 +120,10 @@ def why_not(order: Order, caregiver: StaffMember) -> str | None:
     if not StaffSkill.objects.filter(staff=caregiver, item_id=order.item_id).exists():
         return f"{caregiver.name} 没有“{order.item.name}”的服务技能"
     if not StaffAvailability.objects.filter(
-        staff=caregiver, weekday=weekday, starts_at__lte=start, ends_at__gte=end
+        staff=caregiver,
+        weekday=window.weekday,
+        starts_at__lte=window.start,
+        ends_at__gte=window.end,
     ).exists():
         return f"{caregiver.name} 在该时段不在可服务时间内"
     clash = _overlapping(order).filter(caregiver=caregiver).select_related("order").first()
@@ -290,4 +191,4 @@ def dispatch_order(
     return locked
 
 
-__all__ = ["Proposal", "dispatch_order", "eligible_skills", "propose", "why_not"]
+__all__ = ["Proposal", "dispatch_order", "propose", "why_not"]
