@@ -226,12 +226,20 @@ def in_scope(user: Any, region_code: str) -> bool:
         return False
 
 
+# Provider statuses (providers.ProviderStatus) whose staff no longer work under the provider: it
+# has left the market. A suspended provider's staff keep their access — suspension is temporary,
+# visits in progress must be finished and handed over, and new work is refused by the order
+# services (accepting, dispatching), not by hiding the provider's records.
+_PROVIDER_GONE = frozenset({"blacklisted", "exited"})
+
+
 def staff_member_of(user: Any) -> Any | None:
-    """The active staff record a provider-side login works under, or None."""
+    """The active staff record a provider-side login works under, or None (also when the
+    provider has been blacklisted or has exited)."""
     if not _is_active(user):
         return None
     member = getattr(user, "staff_member", None)
-    if member is None or member.status != "active":
+    if member is None or member.status != "active" or member.provider.status in _PROVIDER_GONE:
         return None
     return member
 

@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,9 +20,10 @@ from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.alarms import ingest_views, services
 from eldercare.alarms.board import audit_chain_shown, board, masked_steps, reveal_contacts
-from eldercare.alarms.errors import AlarmDataError, AlarmStateError, Problem
+from eldercare.alarms.errors import AlarmDataError, Problem
 from eldercare.alarms.models import Alarm, AlarmAction, Device, Notification
 from eldercare.alarms.rules.chain import Step
+from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.normalize import ValueFormatError, parse_date
 from eldercare.core.pagination import CappedCountPagination
 from eldercare.registry.models import Resident
@@ -72,30 +72,6 @@ def alarm_data(alarm: Alarm) -> dict[str, Any]:
     }
 
 
-def _problems_response(problems: list[Problem], code: int = 400) -> Response:
-    return Response(
-        {
-            "errors": [
-                {"field": p.field, "label": p.label, "code": p.code, "message": p.message}
-                for p in problems
-            ]
-        },
-        status=code,
-    )
-
-
-def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    body = request.data
-    if not isinstance(body, Mapping):
-        raise AlarmDataError([Problem("", "body_invalid", "请求体应为 JSON 对象")])
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise AlarmDataError(
-            [Problem(name, "field_unknown", f"无法识别的字段：{name}") for name in unknown]
-        )
-    return dict(body)
-
-
 def _text(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name)
     if value is None:
@@ -112,19 +88,10 @@ def _id(data: Mapping[str, Any], name: str) -> int:
     return value
 
 
-class _Handled(viewsets.GenericViewSet):
+class _Handled(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     parser_classes = [JSONParser]
     pagination_class = CappedCountPagination
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, AlarmDataError):
-            return _problems_response(exc.problems)
-        if isinstance(exc, AlarmStateError):
-            return _problems_response([Problem("", exc.code, str(exc))], status.HTTP_409_CONFLICT)
-        if isinstance(exc, ParseError):
-            return _problems_response([Problem("", "body_invalid", str(exc.detail))])
-        return super().handle_exception(exc)
 
 
 _OBJ = OpenApiTypes.OBJECT
@@ -176,7 +143,7 @@ class DeviceViewSet(_Handled):
         return Response(device_data(self.get_object()))
 
     def create(self, request: Request) -> Response:
-        data = _body(request, ("vendor", "serial", "kind", "model_name", "region_code"))
+        data = json_body(request, ("vendor", "serial", "kind", "model_name", "region_code"))
         issued = services.register_device(
             actor=request.user,
             vendor=_text(data, "vendor"),
@@ -191,7 +158,7 @@ class DeviceViewSet(_Handled):
 
     @action(detail=True, methods=["post"])
     def bind(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("resident", "address", "installed_on", "latitude", "longitude"))
+        data = json_body(request, ("resident", "address", "installed_on", "latitude", "longitude"))
         resident = get_scoped_or_404(request.user, Resident.objects.all(), pk=_id(data, "resident"))
         try:
             installed_on = parse_date(data["installed_on"]) if data.get("installed_on") else None
@@ -210,7 +177,7 @@ class DeviceViewSet(_Handled):
 
     @action(detail=True, methods=["post"])
     def unbind(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason",))
+        data = json_body(request, ("reason",))
         device = services.unbind_device(
             actor=request.user, device=self.get_object(), reason=_text(data, "reason")
         )
@@ -218,7 +185,7 @@ class DeviceViewSet(_Handled):
 
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason",))
+        data = json_body(request, ("reason",))
         device = services.retire_device(
             actor=request.user, device=self.get_object(), reason=_text(data, "reason")
         )
@@ -313,7 +280,7 @@ class AlarmViewSet(_Handled):
 
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("text",))
+        data = json_body(request, ("text",))
         alarm = services.acknowledge(
             actor=request.user, alarm=self.get_object(), text=_text(data, "text")
         )
@@ -321,7 +288,7 @@ class AlarmViewSet(_Handled):
 
     @action(detail=True, methods=["post"])
     def note(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("text",))
+        data = json_body(request, ("text",))
         alarm = services.add_note(
             actor=request.user, alarm=self.get_object(), text=_text(data, "text")
         )
@@ -329,7 +296,7 @@ class AlarmViewSet(_Handled):
 
     @action(detail=True, methods=["post"])
     def visit(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("text",))
+        data = json_body(request, ("text",))
         alarm = services.request_visit(
             actor=request.user, alarm=self.get_object(), text=_text(data, "text")
         )
@@ -337,7 +304,7 @@ class AlarmViewSet(_Handled):
 
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("outcome", "text"))
+        data = json_body(request, ("outcome", "text"))
         alarm = services.close(
             actor=request.user,
             alarm=self.get_object(),
@@ -376,7 +343,7 @@ class CallChainViewSet(_Handled):
         return Response({"steps": masked_steps(steps)})
 
     def update(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("steps",))
+        data = json_body(request, ("steps",))
         raw = data.get("steps")
         if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
             raise AlarmDataError([Problem("chain", "invalid", "steps 应为环节对象的列表")])

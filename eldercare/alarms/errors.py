@@ -1,6 +1,6 @@
 """Errors of the alarms app, with Chinese messages naming the field or the state."""
 
-from dataclasses import dataclass
+from eldercare.core import problems
 
 FIELD_LABELS = {
     "vendor": "厂商代码",
@@ -22,30 +22,13 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+class Problem(problems.Problem):
+    labels = FIELD_LABELS
 
 
-class AlarmDataError(ValueError):
+class AlarmDataError(problems.DataError[Problem]):
     """One or more fields are wrong; `problems` names each of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(
-            "；".join(f"{p.label}：{p.message}" if p.field else p.message for p in problems)
-        )
 
-
-class AlarmStateError(ValueError):
+class AlarmStateError(problems.StateError):
     """The alarm or device is not in a state that allows the request (an illegal transition)."""
-
-    def __init__(self, message: str, *, code: str = "state") -> None:
-        super().__init__(message)
-        self.code = code

@@ -17,7 +17,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +26,7 @@ from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.applications import services
 from eldercare.applications.downloads import attachment_response
-from eldercare.applications.errors import ApplicationDataError, ApplicationStateError, Problem
+from eldercare.applications.errors import ApplicationDataError, Problem
 from eldercare.applications.models import (
     Application,
     ApplicationEvent,
@@ -38,6 +37,7 @@ from eldercare.applications.models import (
     ReviewStep,
 )
 from eldercare.applications.queries import applications_for, is_supervisor, overdue_steps
+from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.normalize import ValueFormatError, parse_date
 from eldercare.core.pagination import CappedCountPagination
 from eldercare.registry.models import Resident
@@ -116,30 +116,6 @@ def attachment_data(attachment: Attachment) -> dict[str, Any]:
         "description": attachment.description,
         "uploaded_at": attachment.uploaded_at.isoformat(),
     }
-
-
-def _problems_response(problems: list[Problem], code: int = 400) -> Response:
-    return Response(
-        {
-            "errors": [
-                {"field": p.field, "label": p.label, "code": p.code, "message": p.message}
-                for p in problems
-            ]
-        },
-        status=code,
-    )
-
-
-def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    body = request.data
-    if not isinstance(body, Mapping):
-        raise ApplicationDataError([Problem("", "body_invalid", "请求体应为 JSON 对象")])
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise ApplicationDataError(
-            [Problem(name, "field_unknown", f"无法识别的字段：{name}") for name in unknown]
-        )
-    return dict(body)
 
 
 def _optional_int(data: Mapping[str, Any], name: str) -> int | None:
@@ -224,7 +200,7 @@ _ACTION_RESPONSES = {
         responses={200: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     ),
 )
-class ApplicationViewSet(viewsets.GenericViewSet):
+class ApplicationViewSet(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     required_actions = {
         "list": Action.VIEW_ENTITLEMENTS,
@@ -250,15 +226,6 @@ class ApplicationViewSet(viewsets.GenericViewSet):
     def get_object(self) -> Application:
         return get_scoped_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
 
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ApplicationDataError):
-            return _problems_response(exc.problems)
-        if isinstance(exc, ApplicationStateError):
-            return _problems_response([Problem("", exc.code, str(exc))], status.HTTP_409_CONFLICT)
-        if isinstance(exc, ParseError):
-            return _problems_response([Problem("", "body_invalid", str(exc.detail))])
-        return super().handle_exception(exc)
-
     def list(self, request: Request) -> Response:
         applications = applications_for(
             request.user, request.query_params, today=services.today_local()
@@ -282,7 +249,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         }
 
     def create(self, request: Request) -> Response:
-        data = _body(request, ("resident", *services.APPLICATION_FIELDS))
+        data = json_body(request, ("resident", *services.APPLICATION_FIELDS))
         resident_id = data.pop("resident", None)
         if not isinstance(resident_id, int) or isinstance(resident_id, bool):
             raise ApplicationDataError([Problem("resident", "required", "应为老年人的编号")])
@@ -292,7 +259,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("step", "comment", "approved_amount_fen", "first_month"))
+        data = json_body(request, ("step", "comment", "approved_amount_fen", "first_month"))
         application = services.approve_step(
             actor=request.user,
             application=self.get_object(),
@@ -305,7 +272,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_correction(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("step", "reason"))
+        data = json_body(request, ("step", "reason"))
         application = services.return_application(
             actor=request.user,
             application=self.get_object(),
@@ -316,7 +283,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("step", "reason"))
+        data = json_body(request, ("step", "reason"))
         application = services.reject_application(
             actor=request.user,
             application=self.get_object(),
@@ -327,7 +294,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def resubmit(self, request: Request, pk: str) -> Response:
-        data = _body(request, (*services.APPLICATION_FIELDS, "comment"))
+        data = json_body(request, (*services.APPLICATION_FIELDS, "comment"))
         comment = str(data.pop("comment", "") or "")
         application = services.resubmit_application(
             actor=request.user, application=self.get_object(), changes=data, comment=comment
@@ -336,7 +303,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason",))
+        data = json_body(request, ("reason",))
         application = services.withdraw_application(
             actor=request.user,
             application=self.get_object(),

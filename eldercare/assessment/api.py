@@ -6,7 +6,6 @@ Each handler parses, finds objects through accounts.access (outside the scope = 
 service and renders the result.
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,11 +22,12 @@ from rest_framework.routers import SimpleRouter
 from eldercare.accounts.access import Action, get_scoped_or_404, scope_code, scoped
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.assessment import services
-from eldercare.assessment.errors import AssessmentDataError, AssessmentStateError, Problem
+from eldercare.assessment.errors import AssessmentDataError, Problem
 from eldercare.assessment.models import Assessment, AssessmentStatus, Source, Standard
 from eldercare.assessment.report import assessment_report_pdf, report_filename
 from eldercare.assessment.schedule import WINDOWS, assessors_in, due_assessments
 from eldercare.assessment.scoring import catalogue_as_data
+from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.normalize import ValueFormatError, parse_date
 from eldercare.core.pagination import CappedCountPagination
 from eldercare.core.pdf import pdf_response
@@ -62,30 +61,6 @@ def assessment_data(assessment: Assessment) -> dict[str, Any]:
         "source": assessment.source,
         "finished_at": assessment.finished_at.isoformat() if assessment.finished_at else None,
     }
-
-
-def _problems_response(problems: list[Problem], code: int = 400) -> Response:
-    return Response(
-        {
-            "errors": [
-                {"field": p.field, "label": p.label, "code": p.code, "message": p.message}
-                for p in problems
-            ]
-        },
-        status=code,
-    )
-
-
-def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    body = request.data
-    if not isinstance(body, Mapping):
-        raise AssessmentDataError([Problem("", "body_invalid", "请求体应为 JSON 对象")])
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise AssessmentDataError(
-            [Problem(name, "field_unknown", f"无法识别的字段：{name}") for name in unknown]
-        )
-    return dict(body)
 
 
 @extend_schema_view(
@@ -133,7 +108,7 @@ def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
         ],
     ),
 )
-class AssessmentViewSet(viewsets.GenericViewSet):
+class AssessmentViewSet(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     required_actions = {
         "list": Action.VIEW_ASSESSMENTS,
@@ -157,15 +132,6 @@ class AssessmentViewSet(viewsets.GenericViewSet):
     def get_object(self) -> Assessment:
         return get_scoped_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
 
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, AssessmentDataError):
-            return _problems_response(exc.problems)
-        if isinstance(exc, AssessmentStateError):
-            return _problems_response([Problem("", "state", str(exc))], status.HTTP_409_CONFLICT)
-        if isinstance(exc, ParseError):
-            return _problems_response([Problem("", "body_invalid", str(exc.detail))])
-        return super().handle_exception(exc)
-
     def list(self, request: Request) -> Response:
         queryset = self.get_queryset().order_by("-assessed_on", "-id")
         params = request.query_params
@@ -187,7 +153,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):
         return Response(assessment_data(self.get_object()))
 
     def create(self, request: Request) -> Response:
-        data = _body(request, INPUT_FIELDS)
+        data = json_body(request, INPUT_FIELDS)
         resident_id = data.pop("resident", None)
         if not isinstance(resident_id, int) or isinstance(resident_id, bool):
             raise AssessmentDataError([Problem("resident", "required", "应为老年人的编号")])
@@ -199,7 +165,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
-        data = _body(request, CORRECTION_FIELDS)
+        data = json_body(request, CORRECTION_FIELDS)
         reason = str(data.pop("correction_reason", "") or "")
         assessment = services.correct_assessment(
             actor=request.user,
@@ -227,7 +193,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):
 
     @action(detail=False, methods=["post"], url_path="reassessment-requests")
     def request_reassessment(self, request: Request) -> Response:
-        data = _body(request, ("resident", "reason", "reported_on"))
+        data = json_body(request, ("resident", "reason", "reported_on"))
         resident_id = data.get("resident")
         if not isinstance(resident_id, int) or isinstance(resident_id, bool):
             raise AssessmentDataError([Problem("resident", "required", "应为老年人的编号")])

@@ -1,8 +1,7 @@
-"""The assessment app's one error: what is wrong, field by field (or item by item), in Chinese."""
-
-from dataclasses import dataclass
+"""The assessment app's errors: what is wrong, field by field (or item by item), in Chinese."""
 
 from eldercare.assessment.scoring import GBT42195, MZT039, catalogue
+from eldercare.core import problems
 
 FIELD_LABELS = {
     "resident": "老年人",
@@ -30,24 +29,13 @@ ITEM_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field) or ITEM_LABELS.get(self.field) or self.field
+class Problem(problems.Problem):
+    labels = ITEM_LABELS | FIELD_LABELS  # a field's label wins over an item's of the same key
 
 
-class AssessmentDataError(ValueError):
+class AssessmentDataError(problems.DataError[Problem]):
     """One or more fields or items are wrong; `problems` names each of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("；".join(f"{p.label}：{p.message}" for p in problems))
 
-
-class AssessmentStateError(ValueError):
+class AssessmentStateError(problems.StateError):
     """The assessment is not in a state that allows the request (finished, superseded…)."""

@@ -16,7 +16,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,7 +24,7 @@ from rest_framework.routers import SimpleRouter
 from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.carevisits import services
-from eldercare.carevisits.errors import CareVisitDataError, CareVisitStateError, Problem
+from eldercare.carevisits.errors import CareVisitDataError, Problem
 from eldercare.carevisits.models import (
     AgreementVersion,
     CareAgreement,
@@ -46,34 +45,11 @@ from eldercare.carevisits.serializers import (
     week_data,
 )
 from eldercare.carevisits.services.compliance import AgreementWeek, current_week, recent_weeks
+from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.pagination import CappedCountPagination
 from eldercare.registry.models import Resident
 
 RECENT_WEEKS = 8
-
-
-def _problems_response(problems: list[Problem], code: int = 400) -> Response:
-    return Response(
-        {
-            "errors": [
-                {"field": p.field, "label": p.label, "code": p.code, "message": p.message}
-                for p in problems
-            ]
-        },
-        status=code,
-    )
-
-
-def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    body = request.data
-    if not isinstance(body, Mapping):
-        raise CareVisitDataError([Problem("", "body_invalid", "请求体应为 JSON 对象")])
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise CareVisitDataError(
-            [Problem(name, "field_unknown", f"无法识别的字段：{name}") for name in unknown]
-        )
-    return dict(body)
 
 
 def _int(data: Mapping[str, Any], name: str, *, required: bool = False) -> int | None:
@@ -129,19 +105,10 @@ def overdue_data(row: AgreementWeek) -> dict[str, Any]:
     }
 
 
-class CareVisitViewSet(viewsets.GenericViewSet):
+class CareVisitViewSet(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     parser_classes = [JSONParser]
     pagination_class = CappedCountPagination
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, CareVisitDataError):
-            return _problems_response(exc.problems)
-        if isinstance(exc, CareVisitStateError):
-            return _problems_response([Problem("", exc.code, str(exc))], status.HTTP_409_CONFLICT)
-        if isinstance(exc, ParseError):
-            return _problems_response([Problem("", "body_invalid", str(exc.detail))])
-        return super().handle_exception(exc)
 
 
 _OBJ = {200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
@@ -220,7 +187,7 @@ class AgreementViewSet(CareVisitViewSet):
         }
 
     def create(self, request: Request) -> Response:
-        data = _body(request, ("resident", "visitors", "starts_on", "ends_on"))
+        data = json_body(request, ("resident", "visitors", "starts_on", "ends_on"))
         resident_id = _int(data, "resident", required=True)
         resident = get_scoped_or_404(request.user, Resident.objects.all(), pk=resident_id)
         agreement = services.sign_agreement(
@@ -234,7 +201,7 @@ class AgreementViewSet(CareVisitViewSet):
 
     @action(detail=True, methods=["post"])
     def amend(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason", "visitors", "ends_on"))
+        data = json_body(request, ("reason", "visitors", "ends_on"))
         agreement = services.amend_agreement(
             actor=request.user,
             agreement=self.get_object(),
@@ -247,7 +214,7 @@ class AgreementViewSet(CareVisitViewSet):
 
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason", "ends_on"))
+        data = json_body(request, ("reason", "ends_on"))
         agreement = services.end_agreement(
             actor=request.user,
             agreement=self.get_object(),
@@ -301,7 +268,7 @@ class ContactViewSet(CareVisitViewSet):
         return self.get_paginated_response([contact_data(c) for c in page])
 
     def create(self, request: Request) -> Response:
-        data = _body(request, CONTACT_FIELDS)
+        data = json_body(request, CONTACT_FIELDS)
         resident = get_scoped_or_404(
             request.user, Resident.objects.all(), pk=_int(data, "resident", required=True)
         )
@@ -359,7 +326,7 @@ class FollowUpViewSet(CareVisitViewSet):
 
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("target_ref",))
+        data = json_body(request, ("target_ref",))
         follow_up = services.record_hand_over(
             actor=request.user,
             follow_up=self.get_object(),
@@ -369,7 +336,7 @@ class FollowUpViewSet(CareVisitViewSet):
 
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("outcome",))
+        data = json_body(request, ("outcome",))
         follow_up = services.close_follow_up(
             actor=request.user, follow_up=self.get_object(), outcome=str(data.get("outcome") or "")
         )
@@ -377,7 +344,7 @@ class FollowUpViewSet(CareVisitViewSet):
 
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason",))
+        data = json_body(request, ("reason",))
         follow_up = services.cancel_follow_up(
             actor=request.user, follow_up=self.get_object(), reason=str(data.get("reason") or "")
         )

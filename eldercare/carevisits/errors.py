@@ -1,6 +1,6 @@
 """Errors of the care-visits app, with Chinese messages naming the field or the state."""
 
-from dataclasses import dataclass
+from eldercare.core import problems
 
 FIELD_LABELS = {
     "resident": "老年人",
@@ -26,28 +26,13 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+class Problem(problems.Problem):
+    labels = FIELD_LABELS
 
 
-class CareVisitDataError(ValueError):
+class CareVisitDataError(problems.DataError[Problem]):
     """One or more fields are wrong; `problems` names each of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("；".join(f"{p.label}：{p.message}" for p in problems))
 
-
-class CareVisitStateError(ValueError):
+class CareVisitStateError(problems.StateError):
     """The record is not in a state that allows the request (an illegal transition)."""
-
-    def __init__(self, message: str, *, code: str = "state") -> None:
-        super().__init__(message)
-        self.code = code

@@ -12,7 +12,7 @@ from django.http import FileResponse
 from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +37,7 @@ from eldercare.catalogue.serializers import (
     list_summary,
 )
 from eldercare.catalogue.services import today_local
+from eldercare.core.api_problems import ProblemResponses
 from eldercare.core.normalize import ValueFormatError, parse_date
 from eldercare.core.pagination import CappedCountPagination, CappedCountPaginator
 from eldercare.regions.codes import RegionCodeError, normalize_code
@@ -69,13 +70,6 @@ class InEffectPagination(CappedCountPagination):
     django_paginator_class = _ListPaginator
 
 
-def _problems_response(problems: list[Problem]) -> Response:
-    return Response(
-        {"errors": [{"field": p.field, "code": p.code, "message": p.message} for p in problems]},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
 def _flag(params: Any, name: str) -> bool | None:
     raw = params.get(name)
     if raw is None or raw == "":
@@ -106,14 +100,10 @@ def _day(params: Any) -> date:
         raise CatalogueDataError([Problem("on", error.code, error.message)]) from error
 
 
-class _CatalogueViewSet(viewsets.GenericViewSet):
+class _CatalogueViewSet(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     pagination_class = CappedCountPagination
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, CatalogueDataError):
-            return _problems_response(exc.problems)
-        return super().handle_exception(exc)
+    labelled_problems = False  # ProblemListSerializer: field, code and message only
 
 
 @extend_schema_view(

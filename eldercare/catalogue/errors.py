@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from eldercare.core import problems
+
 FIELD_LABELS = {
     "code": "项目编码",
     "name": "名称",
@@ -29,33 +31,16 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+class Problem(problems.Problem):
+    labels = FIELD_LABELS
 
 
-class CatalogueDataError(ValueError):
+class CatalogueDataError(problems.DataError[Problem]):
     """One or more values are wrong; `problems` names each field."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(
-            "；".join(f"{p.label}：{p.message}" if p.field else p.message for p in problems)
-        )
 
-
-class CatalogueStateError(ValueError):
+class CatalogueStateError(problems.StateError):
     """The list is not in a state that allows the request (published, already a draft …)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

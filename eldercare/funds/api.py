@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,9 +24,11 @@ from rest_framework.routers import SimpleRouter
 
 from eldercare.accounts.access import Action, get_scoped_or_404, in_scope, scope_code
 from eldercare.accounts.api_permissions import ActionPermission
+from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.pagination import CappedCountPagination
+from eldercare.core.problems import refuse_unknown_fields
 from eldercare.funds import execution, rules, services
-from eldercare.funds.errors import FundsDataError, FundsLimitError, FundsStateError, Problem
+from eldercare.funds.errors import FundsDataError, Problem
 from eldercare.funds.exporting import status_of
 from eldercare.funds.models import Allocation, Entry, Expenditure, Project, Source, Voucher
 from eldercare.funds.queries import (
@@ -118,14 +119,6 @@ def project_data(row: Project) -> dict[str, Any]:
 # --- parsing ----------------------------------------------------------------------------------
 
 
-def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    body = request.data
-    if not isinstance(body, Mapping):
-        raise FundsDataError([Problem("", "body_invalid", "请求体应为 JSON 对象")])
-    _body_fields(body, allowed)
-    return dict(body)
-
-
 def _day(data: Mapping[str, Any], name: str) -> date:
     try:
         return date.fromisoformat(str(data.get(name) or ""))
@@ -212,31 +205,10 @@ def _replacement(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return dict(value)
 
 
-def _problems_response(problems: list[Problem], code: int = 400) -> Response:
-    return Response(
-        {
-            "errors": [
-                {"field": p.field, "label": p.label, "code": p.code, "message": p.message}
-                for p in problems
-            ]
-        },
-        status=code,
-    )
-
-
-class FundsViewSet(viewsets.GenericViewSet):
+class FundsViewSet(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     parser_classes = [JSONParser]
     pagination_class = CappedCountPagination
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, FundsDataError):
-            return _problems_response(exc.problems)
-        if isinstance(exc, FundsLimitError | FundsStateError):
-            return _problems_response([Problem("", exc.code, str(exc))], status.HTTP_409_CONFLICT)
-        if isinstance(exc, ParseError):
-            return _problems_response([Problem("", "body_invalid", str(exc.detail))])
-        return super().handle_exception(exc)
 
     def _list(self, rows: QuerySet[Any], render: Any) -> Response:
         region = self.request.query_params.get("region")
@@ -274,13 +246,13 @@ class SourceViewSet(FundsViewSet):
         return Response(source_data(self.get_object()))
 
     def create(self, request: Request) -> Response:
-        data = _body(request, SOURCE_FIELDS)
+        data = json_body(request, SOURCE_FIELDS)
         source = services.create_source(actor=request.user, data=_source_input(data))
         return Response(source_data(source), status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def allocate(self, request: Request, pk: str) -> Response:
-        data = _body(request, ALLOCATION_FIELDS)
+        data = json_body(request, ALLOCATION_FIELDS)
         allocation = services.allocate(
             actor=request.user, source=self.get_object(), data=_allocation_input(data)
         )
@@ -288,10 +260,10 @@ class SourceViewSet(FundsViewSet):
 
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason", "replacement"))
+        data = json_body(request, ("reason", "replacement"))
         replacement = _replacement(data)
         if replacement is not None:
-            _body_fields(replacement, SOURCE_FIELDS)
+            refuse_unknown_fields(replacement, SOURCE_FIELDS)
         result = services.correct_source(
             actor=request.user,
             source=self.get_object(),
@@ -303,14 +275,6 @@ class SourceViewSet(FundsViewSet):
                 "reversal": source_data(result.reversal),
                 "replacement": source_data(result.replacement) if result.replacement else None,
             }
-        )
-
-
-def _body_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise FundsDataError(
-            [Problem(name, "field_unknown", f"无法识别的字段：{name}") for name in unknown]
         )
 
 
@@ -339,7 +303,7 @@ class AllocationViewSet(FundsViewSet):
 
     @action(detail=True, methods=["post"])
     def spend(self, request: Request, pk: str) -> Response:
-        data = _body(request, EXPENDITURE_FIELDS)
+        data = json_body(request, EXPENDITURE_FIELDS)
         expenditure = services.spend(
             actor=request.user, allocation=self.get_object(), data=_expenditure_input(data)
         )
@@ -347,10 +311,10 @@ class AllocationViewSet(FundsViewSet):
 
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason", "replacement"))
+        data = json_body(request, ("reason", "replacement"))
         replacement = _replacement(data)
         if replacement is not None:
-            _body_fields(replacement, ALLOCATION_FIELDS)
+            refuse_unknown_fields(replacement, ALLOCATION_FIELDS)
         result = services.correct_allocation(
             actor=request.user,
             allocation=self.get_object(),
@@ -391,10 +355,10 @@ class ExpenditureViewSet(FundsViewSet):
 
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason", "replacement", "allocation"))
+        data = json_body(request, ("reason", "replacement", "allocation"))
         replacement = _replacement(data)
         if replacement is not None:
-            _body_fields(replacement, EXPENDITURE_FIELDS)
+            refuse_unknown_fields(replacement, EXPENDITURE_FIELDS)
         target = None
         if data.get("allocation") is not None:
             target = get_scoped_or_404(
@@ -450,7 +414,7 @@ class ProjectViewSet(FundsViewSet):
         return self._list(projects_for(request.user), project_data)
 
     def create(self, request: Request) -> Response:
-        data = _body(request, ("region_code", "name", "category", "description"))
+        data = json_body(request, ("region_code", "name", "category", "description"))
         project = services.create_project(
             actor=request.user,
             data=rules.ProjectInput(

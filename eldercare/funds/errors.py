@@ -1,6 +1,6 @@
 """Errors of the funds app, with Chinese messages naming the field or the limit."""
 
-from dataclasses import dataclass
+from eldercare.core import problems
 
 FIELD_LABELS = {
     "region_code": "区划",
@@ -28,40 +28,22 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+class Problem(problems.Problem):
+    labels = FIELD_LABELS
 
 
-class FundsDataError(ValueError):
+class FundsDataError(problems.DataError[Problem]):
     """One or more fields are wrong; `problems` names each of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(
-            "；".join(f"{p.label}：{p.message}" if p.field else p.message for p in problems)
-        )
 
-
-class FundsLimitError(ValueError):
+class FundsLimitError(problems.StateError):
     """The amount does not fit: more than an allocation has left, or a source has unallocated."""
 
     def __init__(self, message: str, *, remaining_fen: int, requested_fen: int) -> None:
-        super().__init__(message)
-        self.code = "over_limit"
+        super().__init__(message, code="over_limit")
         self.remaining_fen = remaining_fen
         self.requested_fen = requested_fen
 
 
-class FundsStateError(ValueError):
+class FundsStateError(problems.StateError):
     """The entry is not in a state that allows the request (already reversed, a reversal, …)."""
-
-    def __init__(self, message: str, *, code: str = "state") -> None:
-        super().__init__(message)
-        self.code = code

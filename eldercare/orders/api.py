@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,9 +21,10 @@ from rest_framework.routers import SimpleRouter
 
 from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
+from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.pagination import CappedCountPagination
 from eldercare.orders import services
-from eldercare.orders.errors import OrderDataError, OrderStateError, Problem
+from eldercare.orders.errors import OrderDataError, Problem
 from eldercare.orders.models import (
     Callback,
     CallbackSample,
@@ -111,28 +111,6 @@ def _detail(user: Any, order: Order) -> dict[str, Any]:
     }
 
 
-def _problems(problems: list[Problem], code: int = 400) -> Response:
-    return Response(
-        {
-            "errors": [
-                {"field": p.field, "label": p.label, "code": p.code, "message": p.message}
-                for p in problems
-            ]
-        },
-        status=code,
-    )
-
-
-def _body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    body = request.data
-    if not isinstance(body, Mapping):
-        raise OrderDataError([Problem("", "body_invalid", "请求体应为 JSON 对象")])
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise OrderDataError([Problem(n, "field_unknown", f"无法识别的字段：{n}") for n in unknown])
-    return dict(body)
-
-
 def _id(data: Mapping[str, Any], name: str) -> int:
     value = data.get(name)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -144,18 +122,9 @@ def _optional_id(data: Mapping[str, Any], name: str) -> int | None:
     return None if data.get(name) is None else _id(data, name)
 
 
-class _Base(viewsets.GenericViewSet):
+class _Base(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     parser_classes = [JSONParser]
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, OrderDataError):
-            return _problems(exc.problems)
-        if isinstance(exc, OrderStateError):
-            return _problems([Problem("", exc.code, str(exc))], status.HTTP_409_CONFLICT)
-        if isinstance(exc, ParseError):
-            return _problems([Problem("", "body_invalid", str(exc.detail))])
-        return super().handle_exception(exc)
 
 
 _ACTION: dict[str, Any] = {
@@ -260,7 +229,7 @@ class OrderViewSet(_Base):
         return Response(_detail(request.user, self.get_object()))
 
     def create(self, request: Request) -> Response:
-        data = _body(request, ("resident", "provider", "item", *ORDER_FIELDS))
+        data = json_body(request, ("resident", "provider", "item", *ORDER_FIELDS))
         resident_id, provider_id = _id(data, "resident"), _id(data, "provider")
         resident = resident_for_order(request.user, resident_id)
         provider = (
@@ -292,12 +261,12 @@ class OrderViewSet(_Base):
 
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        _body(request, ())
+        json_body(request, ())
         return self._done(services.accept_order(actor=request.user, order=self.get_object()))
 
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason",))
+        data = json_body(request, ("reason",))
         order = services.refuse_order(
             actor=request.user, order=self.get_object(), reason=str(data.get("reason") or "")
         )
@@ -305,7 +274,7 @@ class OrderViewSet(_Base):
 
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("reason",))
+        data = json_body(request, ("reason",))
         order = services.cancel_order(
             actor=request.user, order=self.get_object(), reason=str(data.get("reason") or "")
         )
@@ -331,7 +300,7 @@ class OrderViewSet(_Base):
 
     @action(detail=True, methods=["post"], url_path="dispatch")
     def assign(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("caregiver", "reassign"))
+        data = json_body(request, ("caregiver", "reassign"))
         caregiver_id = _optional_id(data, "caregiver")
         caregiver = None
         if caregiver_id is not None:
@@ -350,7 +319,7 @@ class OrderViewSet(_Base):
 
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("latitude", "longitude"))
+        data = json_body(request, ("latitude", "longitude"))
         order = services.check_in(
             actor=request.user,
             order=self.get_object(),
@@ -361,7 +330,7 @@ class OrderViewSet(_Base):
 
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("latitude", "longitude", "work_done", "notes"))
+        data = json_body(request, ("latitude", "longitude", "work_done", "notes"))
         order = services.check_out(
             actor=request.user,
             order=self.get_object(),
@@ -387,7 +356,7 @@ class OrderViewSet(_Base):
 
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("rating", "comment", "rated_by"))
+        data = json_body(request, ("rating", "comment", "rated_by"))
         order = services.rate_order(
             actor=request.user,
             order=self.get_object(),
@@ -399,7 +368,7 @@ class OrderViewSet(_Base):
 
     @action(detail=True, methods=["post"])
     def complain(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("content", "complainant"))
+        data = json_body(request, ("content", "complainant"))
         complaint = services.file_complaint(
             actor=request.user,
             order=self.get_object(),
@@ -439,7 +408,7 @@ class ComplaintViewSet(_Base):
 
     @action(detail=True, methods=["post"])
     def advance(self, request: Request, pk: str) -> Response:
-        data = _body(request, ("step", "note"))
+        data = json_body(request, ("step", "note"))
         complaint = get_scoped_or_404(request.user, Complaint.objects.all(), pk=pk)
         complaint = services.advance_complaint(
             actor=request.user,
@@ -483,7 +452,7 @@ class CallbackViewSet(_Base):
     }
 
     def create(self, request: Request) -> Response:
-        data = _body(request, ("region_code", "start", "end", "size", "seed"))
+        data = json_body(request, ("region_code", "start", "end", "size", "seed"))
         sample = services.draw_callback_sample(
             actor=request.user,
             region_code=str(data.get("region_code") or ""),
@@ -501,7 +470,7 @@ class CallbackViewSet(_Base):
 
     @action(detail=False, methods=["post"])
     def record(self, request: Request) -> Response:
-        data = _body(request, ("callback", "outcome", "note"))
+        data = json_body(request, ("callback", "outcome", "note"))
         callback = get_scoped_or_404(request.user, Callback.objects.all(), pk=_id(data, "callback"))
         callback = services.record_callback(
             actor=request.user,
@@ -569,7 +538,7 @@ class StatementViewSet(_Base):
         return self.get_paginated_response([statement_data(s) for s in page])
 
     def create(self, request: Request) -> Response:
-        data = _body(request, ("provider", "month"))
+        data = json_body(request, ("provider", "month"))
         provider = get_scoped_or_404(request.user, Provider.objects.all(), pk=_id(data, "provider"))
         statement = services.prepare_statement(
             actor=request.user, provider=provider, month=month(data.get("month"))

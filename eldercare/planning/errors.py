@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from eldercare.core import problems
+
 FIELD_LABELS = {
     "region_code": "区划代码",
     "latitude": "纬度",
@@ -20,23 +22,12 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+class Problem(problems.Problem):
+    labels = FIELD_LABELS
 
 
-class PlanningDataError(ValueError):
+class PlanningDataError(problems.DataError[Problem]):
     """One or more fields are wrong; `problems` names each of them. Nothing was stored."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("；".join(f"{p.label}：{p.message}" for p in problems))
 
 
 @dataclass(frozen=True)

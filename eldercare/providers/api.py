@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.catalogue.models import ServiceItem
+from eldercare.core.api_problems import problems_response
 from eldercare.core.pagination import CappedCountPagination
 from eldercare.providers import services
 from eldercare.providers.errors import Problem, ProviderDataError, ProviderStateError
@@ -51,13 +52,6 @@ from eldercare.providers.serializers import (
 PROBLEMS = {400: ProblemListSerializer, 409: ProblemListSerializer}
 
 
-def _problems(problems: list[Problem], code: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response(
-        {"errors": [{"field": p.field, "code": p.code, "message": p.message} for p in problems]},
-        status=code,
-    )
-
-
 def _parsed(serializer_class: Any, request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     if not serializer.is_valid():
@@ -85,11 +79,15 @@ class _ProvidersViewSet(viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     pagination_class = CappedCountPagination
 
+    # Not core's ProblemResponses: here a refused transition names the `status` field, problems
+    # carry no label, and a body that is not JSON gets DRF's own answer.
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ProviderDataError):
-            return _problems(exc.problems)
+            return problems_response(exc.problems, labelled=False)
         if isinstance(exc, ProviderStateError):
-            return _problems([Problem("status", exc.code, str(exc))], status.HTTP_409_CONFLICT)
+            return problems_response(
+                [Problem("status", exc.code, str(exc))], status.HTTP_409_CONFLICT, labelled=False
+            )
         return super().handle_exception(exc)
 
     def _page(self, rows: QuerySet[Any], serializer_class: Any) -> Response:

@@ -1,6 +1,6 @@
 """Errors of the providers app, with Chinese messages naming the field or the state."""
 
-from dataclasses import dataclass
+from eldercare.core import problems
 
 FIELD_LABELS = {
     "name": "名称",
@@ -40,31 +40,13 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
-
-    def __str__(self) -> str:
-        return f"{self.label}：{self.message}" if self.field else self.message
+class Problem(problems.Problem):
+    labels = FIELD_LABELS
 
 
-class ProviderDataError(ValueError):
+class ProviderDataError(problems.DataError[Problem]):
     """One or more fields are wrong; `problems` names each of them. Nothing was written."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("；".join(str(p) for p in problems))
 
-
-class ProviderStateError(ValueError):
+class ProviderStateError(problems.StateError):
     """The provider or staff member is not in a state that allows the request."""
-
-    def __init__(self, message: str, *, code: str = "state") -> None:
-        super().__init__(message)
-        self.code = code

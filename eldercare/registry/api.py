@@ -1,7 +1,7 @@
 """/api/v1/residents/: the register over HTTP. Each handler parses, finds the resident through
 accounts.access (outside the scope = 404), calls one service and renders the result."""
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 
 from eldercare.accounts.access import Action, get_scoped_or_404, scoped
 from eldercare.accounts.api_permissions import ActionPermission
+from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.normalize import ValueFormatError, parse_date
 from eldercare.core.pagination import CappedCountPagination
 from eldercare.registry.exporting import XLSX_CONTENT_TYPE, export_response
@@ -118,7 +118,7 @@ PROBLEMS = {400: ProblemListSerializer}
         responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, **PROBLEMS},
     ),
 )
-class ResidentViewSet(viewsets.GenericViewSet):
+class ResidentViewSet(ProblemResponses, viewsets.GenericViewSet):
     permission_classes = [ActionPermission]
     required_actions = {
         "list": Action.VIEW_REGISTRY,
@@ -133,6 +133,7 @@ class ResidentViewSet(viewsets.GenericViewSet):
     parser_classes = [JSONParser]
     pagination_class = CappedCountPagination
     serializer_class = ResidentSummarySerializer
+    labelled_problems = False  # ProblemListSerializer: field, code and message only
 
     def get_queryset(self) -> QuerySet[Resident]:
         return scoped(self.request.user, Resident.objects.all())
@@ -141,12 +142,8 @@ class ResidentViewSet(viewsets.GenericViewSet):
         return get_scoped_or_404(self.request.user, Resident.objects.all(), pk=self.kwargs["pk"])
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ResidentDataError):
-            return _problems_response(exc.problems)
         if isinstance(exc, FilterError):
-            return _problems_response([FieldProblem(exc.param, "filter_invalid", str(exc))])
-        if isinstance(exc, ParseError):
-            return _problems_response([FieldProblem("", "body_invalid", str(exc.detail))])
+            return self.problems_response([FieldProblem(exc.param, "filter_invalid", str(exc))])
         return super().handle_exception(exc)
 
     def _filtered(self, request: Request) -> tuple[QuerySet[Resident], dict[str, str]]:
@@ -169,14 +166,14 @@ class ResidentViewSet(viewsets.GenericViewSet):
         return Response(resident_detail(resident, today=today_local(), revealed=revealed))
 
     def create(self, request: Request) -> Response:
-        resident = register_resident(actor=request.user, data=_body(request, RESIDENT_FIELDS))
+        resident = register_resident(actor=request.user, data=json_body(request, RESIDENT_FIELDS))
         return Response(
             resident_detail(resident, today=today_local()), status=status.HTTP_201_CREATED
         )
 
     def partial_update(self, request: Request, pk: str) -> Response:
         resident = self.get_object()
-        data = _body(request, (*RESIDENT_FIELDS, "reason"))
+        data = json_body(request, (*RESIDENT_FIELDS, "reason"))
         reason = str(data.pop("reason", "") or "")
         resident = update_resident(actor=request.user, resident=resident, data=data, reason=reason)
         return Response(resident_detail(resident, today=today_local()))
@@ -184,7 +181,7 @@ class ResidentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: str) -> Response:
         resident = self.get_object()
-        data = _body(request, STATUS_FIELDS)
+        data = json_body(request, STATUS_FIELDS)
         resident = change_resident_status(
             actor=request.user,
             resident=resident,
@@ -198,7 +195,7 @@ class ResidentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["put"], url_path="contacts")
     def set_contacts(self, request: Request, pk: str) -> Response:
         resident = self.get_object()
-        contacts = _body(request, ("contacts",)).get("contacts")
+        contacts = json_body(request, ("contacts",)).get("contacts")
         if not isinstance(contacts, list) or not all(isinstance(c, Mapping) for c in contacts):
             raise ResidentDataError(
                 [FieldProblem("contacts", "body_invalid", "contacts 应为联系人对象的列表")]
@@ -210,7 +207,7 @@ class ResidentViewSet(viewsets.GenericViewSet):
     def add_screening(self, request: Request, pk: str) -> Response:
         resident = self.get_object()
         screening = record_screening(
-            actor=request.user, resident=resident, data=_body(request, SCREENING_INPUT_FIELDS)
+            actor=request.user, resident=resident, data=json_body(request, SCREENING_INPUT_FIELDS)
         )
         return Response(screening_detail(screening), status=status.HTTP_201_CREATED)
 
@@ -218,26 +215,6 @@ class ResidentViewSet(viewsets.GenericViewSet):
     def export(self, request: Request) -> FileResponse:
         queryset, applied = self._filtered(request)
         return export_response(actor=request.user, queryset=queryset, filters=applied)
-
-
-def _problems_response(problems: list[FieldProblem]) -> Response:
-    return Response(
-        {"errors": [{"field": p.field, "code": p.code, "message": p.message} for p in problems]},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def _body(request: Request, allowed: Collection[str]) -> dict[str, Any]:
-    """The JSON object of the request; an unknown key is refused rather than silently dropped."""
-    body = request.data
-    if not isinstance(body, Mapping):
-        raise ResidentDataError([FieldProblem("", "body_invalid", "请求体应为 JSON 对象")])
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise ResidentDataError(
-            [FieldProblem(name, "field_unknown", f"无法识别的字段：{name}") for name in unknown]
-        )
-    return dict(body)
 
 
 def _optional_date(data: Mapping[str, Any], field: str) -> date | None:

@@ -5,7 +5,6 @@ Input values are what a person typed or a spreadsheet held (labels like 独居 o
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,6 +21,7 @@ from eldercare.core.normalize import (
     parse_ethnicity,
     parse_phones,
 )
+from eldercare.core.problems import DataError, Problem
 from eldercare.regions.codes import RegionCodeError, normalize_code
 from eldercare.registry.choices import (
     DisabilityGrade,
@@ -85,23 +85,12 @@ _CHOICE_FIELDS: dict[str, type[models.Choices]] = {
 _NAME_CHARACTERS = frozenset("·")
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    code: str
-    message: str
-
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+class FieldProblem(Problem):
+    labels = FIELD_LABELS
 
 
-class ResidentDataError(ValueError):
+class ResidentDataError(DataError[FieldProblem]):
     """One or more fields are wrong; `problems` names each of them."""
-
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        self.problems = problems
-        super().__init__("；".join(f"{p.label}：{p.message}" for p in problems))
 
 
 def _choice_lookup(choices: type[models.Choices], field: str) -> dict[str, Any]:

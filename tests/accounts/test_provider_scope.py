@@ -6,7 +6,14 @@ import pytest
 
 from eldercare.accounts.access import Action, can, scoped, staff_member_of
 from eldercare.accounts.models import Role
-from eldercare.providers.models import Provider, ProviderKind, StaffKind, StaffMember, StaffStatus
+from eldercare.providers.models import (
+    Provider,
+    ProviderKind,
+    ProviderStatus,
+    StaffKind,
+    StaffMember,
+    StaffStatus,
+)
 from eldercare.registry.models import Resident
 from tests import factories
 
@@ -78,6 +85,27 @@ def test_a_login_whose_staff_record_is_not_active_sees_nothing(
     user.refresh_from_db()
     assert staff_member_of(user) is None
     assert scoped(user, Provider.objects.all()).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "keeps_access"),
+    [
+        (ProviderStatus.SUSPENDED, True),
+        (ProviderStatus.BLACKLISTED, False),
+        (ProviderStatus.EXITED, False),
+    ],
+)
+def test_staff_of_a_provider_that_left_the_market_see_nothing(
+    world, two_providers, status, keeps_access
+) -> None:
+    mine, _, manager, carer, _, _ = two_providers
+    Provider.objects.filter(pk=mine.pk).update(status=status)
+    for role, member in ((Role.PROVIDER_MANAGER, manager), (Role.CAREGIVER, carer)):
+        user = world.user(role)
+        user.refresh_from_db()
+        assert staff_member_of(user) == (member if keeps_access else None)
+        assert scoped(user, StaffMember.objects.all()).exists() is keeps_access
+        assert can(user, Action.VIEW_ORDERS)  # the role's actions stay; the records are gone
 
 
 def test_a_provider_side_login_without_a_staff_record_sees_nothing(world) -> None:

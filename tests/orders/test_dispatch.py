@@ -4,6 +4,7 @@ from datetime import time
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.http import Http404
 
 from eldercare.orders import services
 from eldercare.orders.errors import DispatchError
@@ -75,10 +76,18 @@ def test_a_blocked_provider_cannot_have_anyone_assigned(shop: Shop, status: str)
     shop.provider.status = status
     shop.provider.save()
     assert services.propose(order) == []
-    with pytest.raises(DispatchError, match="服务机构状态"):
-        services.dispatch_order(actor=shop.manager, order=order, caregiver=shop.near)
-    with pytest.raises(DispatchError, match="没有符合条件的护理员"):
-        services.dispatch_order(actor=shop.manager, order=order)
+    near = StaffMember.objects.select_related("provider").get(pk=shop.near.pk)
+    assert "服务机构状态" in (services.why_not(order, near) or "")
+    if (
+        status == "suspended"
+    ):  # its staff still work under it (to finish visits): the rule stops them
+        with pytest.raises(DispatchError, match="服务机构状态"):
+            services.dispatch_order(actor=shop.manager, order=order, caregiver=shop.near)
+        with pytest.raises(DispatchError, match="没有符合条件的护理员"):
+            services.dispatch_order(actor=shop.manager, order=order)
+    else:  # it has left the market: its staff no longer see its orders at all
+        with pytest.raises(Http404):
+            services.dispatch_order(actor=shop.manager, order=order, caregiver=shop.near)
     assert not Assignment.objects.exists()
 
 

@@ -46,7 +46,7 @@ def create_list_version(*, actor: Any, region_code: object, kind: object) -> Ser
     draft = next((s for s in family if s.status == ListStatus.DRAFT), None)
     if draft is not None:
         raise CatalogueStateError(
-            "draft_exists", f"已有未发布的草稿（第{draft.version}版），请先发布或删除它"
+            f"已有未发布的草稿（第{draft.version}版），请先发布或删除它", code="draft_exists"
         )
     published = [s for s in family if s.status == ListStatus.PUBLISHED]
     source = max(published, key=lambda s: s.version, default=None)
@@ -90,7 +90,7 @@ def _locked_draft(actor: Any, service_list: ServiceList) -> ServiceList:
     locked = get_scoped_or_404(actor, ServiceList.objects.select_for_update(), pk=service_list.pk)
     if locked.status != ListStatus.DRAFT:
         raise CatalogueStateError(
-            "not_draft", f"{locked} 已发布，不能修改；请新建版本后在草稿中修改"
+            f"{locked} 已发布，不能修改；请新建版本后在草稿中修改", code="not_draft"
         )
     return locked
 

@@ -111,7 +111,7 @@ def publish_list(*, actor: Any, service_list: ServiceList) -> ServiceList:
     family = lock_family(scoped_list.region_code, scoped_list.kind)
     locked = next(s for s in family if s.pk == scoped_list.pk)
     if locked.status != ListStatus.DRAFT:
-        raise CatalogueStateError("not_draft", f"{locked} 已发布")
+        raise CatalogueStateError(f"{locked} 已发布", code="not_draft")
     return publish_version(actor=actor, service_list=locked, family=family, allow_backdating=False)
 
 
@@ -126,14 +126,15 @@ def withdraw_list(*, actor: Any, service_list: ServiceList) -> ServiceList:
     family = lock_family(scoped_list.region_code, scoped_list.kind)
     locked = next(s for s in family if s.pk == scoped_list.pk)
     if locked.status != ListStatus.PUBLISHED:
-        raise CatalogueStateError("not_published", f"{locked} 尚未发布")
+        raise CatalogueStateError(f"{locked} 尚未发布", code="not_published")
     assert locked.effective_from is not None
     if locked.effective_from <= today_local():
         raise CatalogueStateError(
-            "already_in_effect", f"{locked} 已于 {locked.effective_from} 生效，不能撤回；请新建版本"
+            f"{locked} 已于 {locked.effective_from} 生效，不能撤回；请新建版本",
+            code="already_in_effect",
         )
     if any(s.status == ListStatus.DRAFT for s in family):
-        raise CatalogueStateError("draft_exists", "已有未发布的草稿，请先发布或删除它")
+        raise CatalogueStateError("已有未发布的草稿，请先发布或删除它", code="draft_exists")
     before = list_snapshot(locked)
     original_end = locked.effective_to
     successor_id = locked.superseded_by_id
