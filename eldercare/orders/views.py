@@ -248,10 +248,13 @@ def order_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             return redirect("orders:detail", order.pk)
-    staff = scoped(
-        request.user, StaffMember.objects.filter(provider=order.provider)
-    ).select_related("provider")
-    refused = [(member, services.why_not(order, member)) for member in staff.order_by("name")]
+    # why_not asks a few queries per person: explained for a page of staff, found by name.
+    name = request.GET.get("name", "").strip()
+    staff = scoped(request.user, StaffMember.objects.filter(provider=order.provider))
+    if name:
+        staff = staff.filter(name__contains=name)
+    checked = list(staff.select_related("provider").order_by("name", "pk")[:WHY_NOT_PAGE])
+    refused = [(member, services.why_not(order, member)) for member in checked]
     return render(
         request,
         "orders/dispatch.html",
@@ -259,8 +262,15 @@ def order_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "proposals": services.propose(order),
             "refused": [(member, reason) for member, reason in refused if reason],
+            "name": name,
+            "staff_total": staff.count(),
+            "staff_checked": len(checked),
         },
     )
+
+
+# How many staff members the dispatch page explains at once (the rest are found by name).
+WHY_NOT_PAGE = 50
 
 
 @requires(Action.PERFORM_SERVICE)

@@ -50,6 +50,9 @@ def test_pyramid_bar_drills_down_to_the_filtered_register(
     expect(chart.locator("svg")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+    # A full-page screenshot resizes the viewport and back, and the charts redraw on "resize":
+    # two animation frames later those handlers have run and the bars are where ECharts says.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
     # The middle of the bar "women, 70–74" (3 residents of county A), from ECharts' own layout.
     x, y = page.evaluate(

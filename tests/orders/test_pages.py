@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from eldercare.orders import services
 from eldercare.orders.models import Order, Statement
-from tests.orders.conftest import HOME, Shop
+from eldercare.orders.views import WHY_NOT_PAGE
+from tests.orders.conftest import HOME, Shop, staff
 
 
 def _client(user: object) -> Client:
@@ -65,6 +67,24 @@ def test_manager_accepts_and_dispatches_from_the_pages(shop: Shop) -> None:
     client.post(f"/orders/{order.pk}/dispatch/", {"caregiver": shop.near.pk})
     order.refresh_from_db()
     assert order.status == "dispatched" and order.caregiver == shop.near
+
+
+def test_the_dispatch_page_explains_a_page_of_staff_and_finds_anyone_by_name(shop: Shop) -> None:
+    for n in range(WHY_NOT_PAGE):
+        # Latin names sort before Chinese ones under any collation: these fill the first page.
+        staff(shop.provider, f"A{n:02d}", region_code=shop.world.county_a, items=(shop.meal,))
+    order = services.accept_order(actor=shop.manager, order=shop.place())
+    client = _client(shop.manager)
+    page = client.get(f"/orders/{order.pk}/dispatch/").content.decode()
+    total = WHY_NOT_PAGE + 4  # the shop's three caregivers and its manager
+    assert f"共 {total} 人，已核对按姓名排序的前 {WHY_NOT_PAGE} 人" in page
+    assert "A00 没有“居家保洁”的服务技能" in page
+    assert "赵送餐" not in page  # sorted after the first page of names
+    found = client.get(f"/orders/{order.pk}/dispatch/", {"name": "赵"}).content.decode()
+    assert "赵送餐 没有“居家保洁”的服务技能" in found and "A00" not in found
+    assert 'data-testid="why-not-limit"' not in found
+    nobody = client.get(f"/orders/{order.pk}/dispatch/", {"name": "李"}).content.decode()
+    assert "已核对的人员都符合派单条件" in nobody
 
 
 def test_illegal_step_from_a_page_is_a_message_not_a_crash(shop: Shop) -> None:
