@@ -19,9 +19,16 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 
 from eldercare.accounts.models import Role
-from eldercare.regions.codes import RegionCodeError, ancestor_codes, is_within, subtree_range
+from eldercare.regions.codes import (
+    RegionCodeError,
+    ancestor_codes,
+    is_within,
+    normalize_code,
+    subtree_range,
+)
 from eldercare.regions.models import Region
 
 
@@ -211,6 +218,24 @@ def scope_code(user: Any) -> str | None:
         subtree_range(code)
     except RegionCodeError:
         return None
+    return code
+
+
+def chosen_region(user: Any, raw: str | None) -> str:
+    """A page's ?region= (default: the user's own region): a current region inside the user's
+    scope, normalised to 12 digits; anything else — malformed, outside, retired — is a 404."""
+    own = scope_code(user)
+    if own is None:
+        raise Http404(gettext("区划不存在"))
+    text = (raw or "").strip()
+    if not text:
+        return own
+    try:
+        code = normalize_code(text)
+    except RegionCodeError as error:
+        raise Http404(gettext("区划不存在")) from error
+    if not in_scope(user, code) or not Region.objects.current().filter(code=code).exists():
+        raise Http404(gettext("区划不存在"))
     return code
 
 

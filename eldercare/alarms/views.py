@@ -39,22 +39,13 @@ from eldercare.alarms.models import (
 )
 from eldercare.alarms.rules.kinds import LOW_BATTERY_PERCENT
 from eldercare.alarms.services.devices import offline_cutoff
+from eldercare.core.feedback import show_error
 from eldercare.registry.models import Resident
 
 PAGE_SIZE = 50
 # A stream ends after this long; EventSource reconnects by itself, which also re-checks the login.
 STREAM_SECONDS = 55
 STREAM_TICK_SECONDS = 1.0
-
-
-def _show_error(request: HttpRequest, error: AlarmDataError | AlarmStateError) -> None:
-    if isinstance(error, AlarmDataError):
-        for problem in error.problems:
-            messages.error(
-                request, f"{problem.label}：{problem.message}" if problem.field else problem.message
-            )
-    else:
-        messages.error(request, str(error))
 
 
 def _alarm(request: HttpRequest, pk: int) -> Alarm:
@@ -162,7 +153,7 @@ def _refused(
             status=409 if isinstance(error, AlarmStateError) else 400,
             json_dumps_params={"ensure_ascii": False},
         )
-    _show_error(request, error)
+    show_error(request, error)
     return redirect("alarms:detail", alarm.pk)
 
 
@@ -278,7 +269,7 @@ def device_new(request: HttpRequest) -> HttpResponse:
         try:
             issued = services.register_device(actor=request.user, **form.cleaned_data)
         except AlarmDataError as error:
-            _show_error(request, error)
+            show_error(request, error)
         else:
             # Rendered, not redirected: the secret exists on this page and nowhere else.
             return render(
@@ -324,7 +315,7 @@ def device_bind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.bind_device(actor=request.user, device=device, resident=resident, **data)
     except (AlarmDataError, AlarmStateError) as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("设备已绑定"))
     return redirect("alarms:device", pk)
@@ -335,7 +326,7 @@ def _device_change(request: HttpRequest, pk: int, change: Any, done: str) -> Htt
     try:
         change(actor=request.user, device=device, reason=request.POST.get("text", ""))
     except (AlarmDataError, AlarmStateError) as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, done)
     return redirect("alarms:device", pk)
@@ -360,7 +351,7 @@ def device_secret(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         issued = services.renew_device_secret(actor=request.user, device=device)
     except AlarmStateError as error:
-        _show_error(request, error)
+        show_error(request, error)
         return redirect("alarms:device", pk)
     return render(request, "alarms/secret.html", {"device": issued.obj, "secret": issued.secret})
 
@@ -385,7 +376,7 @@ def resident_chain(request: HttpRequest, resident_pk: int) -> HttpResponse:
         try:
             services.save_chain(actor=request.user, resident=resident, steps=steps)
         except AlarmDataError as error:
-            _show_error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("呼叫链已保存"))
             return redirect("alarms:chain", resident.pk)

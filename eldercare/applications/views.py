@@ -42,6 +42,7 @@ from eldercare.applications.queries import (
 )
 from eldercare.applications.throttling import allow_status_lookup
 from eldercare.catalogue.queries import items_in_effect
+from eldercare.core.feedback import show_error, show_form_errors
 from eldercare.regions.codes import Level, RegionCodeError, level_of
 from eldercare.regions.services import region_names
 from eldercare.registry.models import Resident
@@ -55,20 +56,6 @@ def _application(request: HttpRequest, pk: int) -> Application:
         Application.objects.select_related("resident", "service_item", "entered_by"),
         pk=pk,
     )
-
-
-def _show_problems(request: HttpRequest, error: ApplicationDataError) -> None:
-    for problem in error.problems:
-        messages.error(
-            request, f"{problem.label}：{problem.message}" if problem.field else problem.message
-        )
-
-
-def _show_form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
 
 
 def _service_items(resident: Resident) -> list[tuple[str, str]]:
@@ -96,7 +83,7 @@ def application_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
                 attachments=request.FILES.getlist("attachments"),
             )
         except ApplicationDataError as error:
-            _show_problems(request, error)
+            show_error(request, error)
         else:
             messages.success(
                 request, _("申请已提交，申请编号 %(number)s") % {"number": application.number}
@@ -126,7 +113,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     try:
         applications = applications_for(request.user, request.GET, today=today)
     except ApplicationDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
         applications = scoped(request.user, Application.objects.none())
     page = _page_number(request)
     window = list(applications[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
@@ -223,7 +210,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     decision = request.POST.get("decision", "")
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("applications:detail", pk=pk)
     data = form.cleaned_data
     try:
@@ -251,7 +238,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("请选择同意、退回补正或不予批准"))
     except ApplicationDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
     except ApplicationStateError as error:
         messages.error(request, str(error))
     return redirect("applications:detail", pk=pk)
@@ -263,7 +250,7 @@ def application_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = ApplicationForm(request.POST, service_items=_service_items(application.resident))
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("applications:detail", pk=pk)
     try:
         services.resubmit_application(
@@ -273,7 +260,7 @@ def application_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
             comment=request.POST.get("comment", ""),
         )
     except ApplicationDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
     except ApplicationStateError as error:
         messages.error(request, str(error))
     else:
@@ -312,7 +299,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             description=form.cleaned_data["description"],
         )
     except ApplicationDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
     except ApplicationStateError as error:
         messages.error(request, str(error))
     else:
@@ -354,7 +341,7 @@ def chain_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("审核流程已保存，此后提交的申请按新流程审核"))
                 return redirect("applications:chain")
         except ApplicationDataError as error:
-            _show_problems(request, error)
+            show_error(request, error)
     return render(
         request,
         "applications/chain.html",

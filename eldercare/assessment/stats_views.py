@@ -3,13 +3,14 @@
 Each view: parse → access check → one service/query call → render.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from eldercare.accounts.access import (
     Action,
+    chosen_region,
     get_scoped_or_404,
     in_scope,
     requires,
@@ -22,8 +23,8 @@ from eldercare.assessment.report import assessment_report_pdf, report_filename
 from eldercare.assessment.scoring import GBT42195, LEVEL_NAMES, MZT039
 from eldercare.assessment.statistics import in_region, level_comparison, region_overview
 from eldercare.core.pdf import pdf_response
-from eldercare.regions.codes import RegionCodeError, ancestor_codes, normalize_code
-from eldercare.regions.services import current_region, region_names
+from eldercare.regions.codes import ancestor_codes
+from eldercare.regions.services import region_names
 from eldercare.registry.models import Resident
 
 
@@ -41,7 +42,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @requires(Action.VIEW_ASSESSMENTS)
 def statistics(request: HttpRequest) -> HttpResponse:
-    code = _chosen_region(request)
+    code = chosen_region(request.user, request.GET.get("region"))
     residents = in_region(scoped(request.user, Resident.objects.all()), code)
     current = in_region(scoped(request.user, CurrentAssessment.objects.all()), code)
     overview = region_overview(residents, code)
@@ -59,23 +60,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "comparison": comparison,
         },
     )
-
-
-def _chosen_region(request: HttpRequest) -> str:
-    """The user's scope, or ?region= — a current region inside the scope; anything else is 404."""
-    own = scope_code(request.user)
-    if own is None:
-        raise Http404(_("区划不存在"))
-    raw = request.GET.get("region", "").strip()
-    if not raw:
-        return own
-    try:
-        code = normalize_code(raw)
-    except RegionCodeError as error:
-        raise Http404(_("区划不存在")) from error
-    if not in_scope(request.user, code) or current_region(code) is None:
-        raise Http404(_("区划不存在"))
-    return code
 
 
 def _trail(request: HttpRequest, code: str) -> list[tuple[str, str]]:

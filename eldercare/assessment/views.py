@@ -33,6 +33,7 @@ from eldercare.assessment.models import (
 )
 from eldercare.assessment.schedule import assessors_in, due_assessments
 from eldercare.assessment.scoring import catalogue
+from eldercare.core.feedback import show_error
 from eldercare.regions.services import region_names
 from eldercare.registry.models import Resident
 
@@ -49,11 +50,6 @@ def _draft(request: HttpRequest, pk: int) -> Assessment:
 
 def _resident(request: HttpRequest, pk: int) -> Resident:
     return get_scoped_or_404(request.user, Resident.objects.all(), pk=pk)
-
-
-def _show_problems(request: HttpRequest, error: AssessmentDataError) -> None:
-    for problem in error.problems:
-        messages.error(request, f"{problem.label}：{problem.message}")
 
 
 # --- entry wizard ----------------------------------------------------------------------------
@@ -82,7 +78,7 @@ def assessment_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
                 actor=request.user, resident=resident, data=form.cleaned_data
             )
         except AssessmentDataError as error:
-            _show_problems(request, error)
+            show_error(request, error)
         else:
             return redirect("assessment:step", pk=draft.pk, step=1)
     return render(request, "assessment/new.html", {"resident": resident, "form": form})
@@ -103,7 +99,7 @@ def assessment_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         try:
             services.save_draft(actor=request.user, assessment=draft, data={"answers": answers})
         except AssessmentDataError as error:
-            _show_problems(request, error)
+            show_error(request, error)
         else:
             if "back" in request.POST and step > 1:
                 return redirect("assessment:step", pk=pk, step=step - 1)
@@ -135,7 +131,7 @@ def assessment_conditions(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_draft(actor=request.user, assessment=draft, data=form.to_data())
         except AssessmentDataError as error:
-            _show_problems(request, error)
+            show_error(request, error)
         else:
             if "back" in request.POST:
                 return redirect("assessment:step", pk=pk, step=steps)
@@ -154,7 +150,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             finished = services.finish_assessment(actor=request.user, assessment=draft)
         except AssessmentDataError as error:
-            _show_problems(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("评估已完成"))
             return redirect("assessment:detail", pk=finished.pk)
@@ -261,7 +257,7 @@ def reassessment_request(request: HttpRequest, resident_pk: int) -> HttpResponse
             actor=request.user, resident=resident, reason=request.POST.get("reason", "")
         )
     except AssessmentDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("已登记状况变化，该老人需要即时评估"))
     return redirect("registry:detail", pk=resident.pk)
@@ -320,7 +316,7 @@ def policy(request: HttpRequest) -> HttpResponse:
         try:
             services.set_policy(actor=request.user, region_code=region, **form.cleaned_data)
         except AssessmentDataError as error:
-            _show_problems(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("评估设置已保存，到期日期将在后台重新计算"))
             return redirect("assessment:policy")

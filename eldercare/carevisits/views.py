@@ -38,26 +38,12 @@ from eldercare.carevisits.queries import (
 from eldercare.carevisits.rules.compliance import last_complete_week
 from eldercare.carevisits.services.compliance import current_week, recent_weeks
 from eldercare.carevisits.services.statistics import region_figures
+from eldercare.core.feedback import show_error, show_form_errors
 from eldercare.regions.services import region_names
 from eldercare.registry.models import Resident
 
 PAGE_SIZE = 50
 RECENT_WEEKS = 8
-
-
-def _show_error(request: HttpRequest, error: Exception) -> None:
-    if isinstance(error, CareVisitDataError):
-        for problem in error.problems:
-            messages.error(request, f"{problem.label}：{problem.message}")
-    else:
-        messages.error(request, str(error))
-
-
-def _show_form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
 
 
 def _page(request: HttpRequest, rows: Any) -> Any:
@@ -128,12 +114,12 @@ def agreement_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
                     ends_on=form.cleaned_data["ends_on"],
                 )
             except (CareVisitDataError, CareVisitStateError) as error:
-                _show_error(request, error)
+                show_error(request, error)
             else:
                 messages.success(request, _("关爱服务协议已签订"))
                 return redirect("carevisits:agreement", pk=agreement.pk)
         else:
-            _show_form_errors(request, form)
+            show_form_errors(request, form)
     policy = services.policy_for(resident.region_code)
     return render(
         request,
@@ -193,7 +179,7 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = AmendForm(request.POST, workers=_workers(agreement.resident))
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("carevisits:agreement", pk=pk)
     phones = {
         (v.kind, v.name): v.phone
@@ -215,7 +201,7 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
             clear_end=form.cleaned_data["ends_on"] is None,
         )
     except (CareVisitDataError, CareVisitStateError) as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("协议已变更"))
     return redirect("carevisits:agreement", pk=pk)
@@ -227,7 +213,7 @@ def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     form = EndForm(request.POST)
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("carevisits:agreement", pk=pk)
     try:
         services.end_agreement(
@@ -237,7 +223,7 @@ def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
             ends_on=form.cleaned_data["ends_on"],
         )
     except (CareVisitDataError, CareVisitStateError) as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("协议已终止"))
     return redirect("carevisits:agreement", pk=pk)
@@ -264,14 +250,14 @@ def log_contact(request: HttpRequest, resident_pk: int) -> HttpResponse:
                     follow_ups=form.follow_ups(),
                 )
             except (CareVisitDataError, CareVisitStateError) as error:
-                _show_error(request, error)
+                show_error(request, error)
             else:
                 messages.success(
                     request, _("已登记") if created else _("该记录已登记过，未重复保存")
                 )
                 return redirect("carevisits:mine")
         else:
-            _show_form_errors(request, form)
+            show_form_errors(request, form)
     return render(request, "carevisits/log_contact.html", {"resident": resident, "form": form})
 
 
@@ -333,7 +319,7 @@ def follow_up_action(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         operation()
     except (CareVisitDataError, CareVisitStateError) as error:
-        _show_error(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("已更新"))
     return redirect("carevisits:follow_ups")
@@ -391,12 +377,12 @@ def policy(request: HttpRequest) -> HttpResponse:
                     min_visits=data["min_visits"],
                 )
             except CareVisitDataError as error:
-                _show_error(request, error)
+                show_error(request, error)
             else:
                 messages.success(request, _("设置已保存"))
                 return redirect("carevisits:policy")
         else:
-            _show_form_errors(request, form)
+            show_form_errors(request, form)
     return render(
         request,
         "carevisits/policy.html",

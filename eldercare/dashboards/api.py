@@ -8,10 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from eldercare.accounts.access import Action
+from eldercare.accounts.access import Action, chosen_region
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.dashboards.models import RefreshReason
-from eldercare.dashboards.services.board import build_board, chosen_region
+from eldercare.dashboards.services.board import build_board
 from eldercare.dashboards.tasks import enqueue_refresh
 
 REGION = OpenApiParameter(

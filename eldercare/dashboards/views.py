@@ -9,9 +9,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from eldercare.accounts.access import Action, requires
+from eldercare.accounts.access import Action, chosen_region, requires
 from eldercare.dashboards.models import RefreshReason
-from eldercare.dashboards.services.board import build_board, chosen_region
+from eldercare.dashboards.services.board import build_board
 from eldercare.dashboards.tasks import enqueue_refresh
 
 

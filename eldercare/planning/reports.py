@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -212,7 +211,3 @@ def coverage_report(region: Region) -> CoverageReport:
             1 for row in inside if row[6] and (row[4] is None or row[5] is None)
         ),
     )
-
-
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"

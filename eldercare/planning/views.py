@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eldercare.accounts.access import Action, get_scoped_or_404, requires, scoped
+from eldercare.core.feedback import show_error, show_form_errors
 from eldercare.planning import services
 from eldercare.planning.errors import PlanningDataError
 from eldercare.planning.exporting import XLSX_CONTENT_TYPE, export_response
@@ -29,18 +30,6 @@ from eldercare.registry.importing.readers import check_suffix
 
 PAGE_SIZE = 100
 UNCOVERED_SHOWN = 200
-
-
-def _show_problems(request: HttpRequest, error: PlanningDataError) -> None:
-    for problem in error.problems:
-        messages.error(request, f"{problem.label}：{problem.message}")
-
-
-def _show_form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
 
 
 def _region_context(request: HttpRequest) -> dict[str, Any]:
@@ -108,12 +97,12 @@ def points(request: HttpRequest) -> HttpResponse:
 def point_save(request: HttpRequest) -> HttpResponse:
     form = PointForm(request.POST)
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("planning:points")
     try:
         point = services.save_village_point(actor=request.user, **form.cleaned_data)
     except PlanningDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("已保存 %(code)s 的位置") % {"code": point.region_code})
     return redirect("planning:points")
@@ -124,7 +113,7 @@ def point_save(request: HttpRequest) -> HttpResponse:
 def points_generate(request: HttpRequest) -> HttpResponse:
     form = GenerateForm(request.POST)
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("planning:points")
     data = form.cleaned_data
     try:
@@ -135,7 +124,7 @@ def points_generate(request: HttpRequest) -> HttpResponse:
             spread_km=data["spread_km"],
         )
     except PlanningDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
     else:
         messages.success(
             request,
@@ -148,7 +137,7 @@ def points_generate(request: HttpRequest) -> HttpResponse:
 def _run_import(request: HttpRequest, importer: Any, back: str) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect(back)
     upload = form.cleaned_data["file"]
     try:
@@ -163,7 +152,7 @@ def _run_import(request: HttpRequest, importer: Any, back: str) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(back)
     except PlanningDataError as error:
-        _show_problems(request, error)
+        show_error(request, error)
         return redirect(back)
     return render(
         request,
@@ -227,12 +216,12 @@ def _area_form_page(request: HttpRequest, area: ResidentialArea | None) -> HttpR
                     actor=request.user, area=area, **form.cleaned_data
                 )
             except PlanningDataError as error:
-                _show_problems(request, error)
+                show_error(request, error)
             else:
                 messages.success(request, _("已保存小区“%(name)s”") % {"name": saved.name})
                 return redirect("planning:areas")
         else:
-            _show_form_errors(request, form)
+            show_form_errors(request, form)
     elif area is not None:
         form = AreaForm(
             initial={
@@ -292,12 +281,12 @@ def circles(request: HttpRequest) -> HttpResponse:
     form = CircleForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            _show_form_errors(request, form)
+            show_form_errors(request, form)
         else:
             try:
                 services.save_circle_setting(actor=request.user, **form.cleaned_data)
             except PlanningDataError as error:
-                _show_problems(request, error)
+                show_error(request, error)
             else:
                 messages.success(request, _("已保存服务圈设置"))
                 return redirect("planning:circles")

@@ -13,30 +13,12 @@ from eldercare.providers.models import (
     Provider,
     ProviderArea,
     ProviderPrice,
-    ProviderStatus,
     StaffMember,
-    StaffSkill,
     StaffStatus,
 )
 from eldercare.regions.codes import RegionCodeError, ancestor_codes, normalize_code, subtree_range
 
 HEALTH_CERTIFICATE_WARNING_DAYS = 30
-
-
-def assignable_staff(item: ServiceItem, region_code: str) -> QuerySet[StaffMember]:
-    """Active staff of active providers, skilled for `item`, whose working area covers the region
-    and whose provider still serves it. What dispatch chooses from; time and distance are its own.
-    """
-    covering = ancestor_codes(region_code)
-    return StaffMember.objects.filter(
-        Exists(StaffSkill.objects.filter(staff=OuterRef("pk"), item=item)),
-        Exists(
-            ProviderArea.objects.filter(provider=OuterRef("provider"), region_code__in=covering)
-        ),
-        status=StaffStatus.ACTIVE,
-        provider__status=ProviderStatus.ACTIVE,
-        region_code__in=covering,
-    ).select_related("provider")
 
 
 def items_by_code(codes: list[str]) -> list[ServiceItem]:

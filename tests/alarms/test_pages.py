@@ -40,7 +40,8 @@ def test_board_data_is_sorted_by_urgency_then_age_with_masked_contacts(
     assert card["name"] == "王秀英" and card["village"] == "多福社区居委会"
     assert card["phones"] == ["138****1111"]
     assert card["contacts"][0] == {"name": "李强", "relation": "子女", "phone": "139****2222"}
-    assert "独居" not in card["categories"] or card["living"] == "独居"
+    assert card["categories"] == ["65岁及以上", "高龄（80岁及以上）", "特殊困难老年人"]
+    assert card["living"] == ""  # not recorded for her
     assert data["alarms"][0]["point"] == [26.22, 111.61]
     assert (
         login(Client(), world.user("county_b_admin")).get("/alarms/board/data/").json()["alarms"]

@@ -9,8 +9,14 @@ from django.http import Http404
 from eldercare.core.models import AuditEvent
 from eldercare.providers import services
 from eldercare.providers.errors import ProviderDataError, ProviderStateError
-from eldercare.providers.models import BlacklistEntry, Provider, ProviderPrice, ProviderStatus
-from eldercare.providers.queries import assignable_staff, price_on
+from eldercare.providers.models import (
+    BlacklistEntry,
+    Provider,
+    ProviderPrice,
+    ProviderStatus,
+    StaffMember,
+)
+from eldercare.providers.queries import price_on
 from tests.conftest import World
 from tests.providers.builders import credit_code, provider, staff
 
@@ -230,16 +236,15 @@ def test_blacklist_blocks_provider_and_staff_and_lift_restores(
     world: World, provider_a: Provider, meal
 ) -> None:
     caregiver = staff(provider_a, world.village_a, skills=(meal,))
-    assert list(assignable_staff(meal, world.village_a)) == [caregiver]
+    assert caregiver.is_assignable
     admin = world.user("county_admin")
     services.blacklist_provider(actor=admin, provider=provider_a, **_decide())
-    caregiver.refresh_from_db()
-    assert not caregiver.is_assignable
-    assert not assignable_staff(meal, world.village_a).exists()
+    caregiver = StaffMember.objects.select_related("provider").get(pk=caregiver.pk)
+    assert not caregiver.is_assignable and not caregiver.provider.is_assignable
     entry = BlacklistEntry.objects.get()
     assert (entry.provider, entry.is_lift, entry.authority) == (provider_a, False, "零陵区民政局")
     services.lift_provider(actor=admin, provider=provider_a, **_decide(reason="整改完成"))
-    assert list(assignable_staff(meal, world.village_a)) == [caregiver]
+    assert StaffMember.objects.select_related("provider").get(pk=caregiver.pk).is_assignable
     assert BlacklistEntry.objects.filter(is_lift=True).count() == 1
 
 
@@ -269,9 +274,9 @@ def test_future_decision_date_refused(world: World, provider_a: Provider) -> Non
 
 def test_suspend_then_exit_is_final(world: World, provider_a: Provider, meal) -> None:
     admin = world.user("county_admin")
-    staff(provider_a, world.village_a, skills=(meal,))
+    member = staff(provider_a, world.village_a, skills=(meal,))
     services.suspend_provider(actor=admin, provider=provider_a, reason="消防整改", decided_on=TODAY)
-    assert not assignable_staff(meal, world.village_a).exists()
+    assert not StaffMember.objects.select_related("provider").get(pk=member.pk).is_assignable
     services.exit_provider(actor=admin, provider=provider_a, reason="注销", decided_on=TODAY)
     for transition in (services.suspend_provider, services.lift_provider, services.exit_provider):
         with pytest.raises(ProviderStateError, match="已退出"):

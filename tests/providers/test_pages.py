@@ -237,8 +237,10 @@ def test_directory_filters_out_inactive_and_unpriced(
         .content.decode()
     )
     assert "暂停的机构" not in page and provider_a.name in page
+    bathing = provider(world.county_a, name="助浴专业机构")
+    ProviderPrice.objects.create(provider=bathing, item=bath, price_fen=3_000, effective_from=TODAY)
     page = Client().get(f"/providers/directory/?item={bath.code}").content.decode()
-    assert provider_a.name not in page  # bath is not priced by anyone: not a choice, not a match
+    assert "助浴专业机构" in page and provider_a.name not in page  # provider_a prices no bath
 
 
 def test_directory_rate_limit(world: World) -> None:

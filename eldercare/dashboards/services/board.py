@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,9 +25,9 @@ from eldercare.dashboards.figures.base import (
 )
 from eldercare.dashboards.models import Refresh, RegionCounts
 from eldercare.dashboards.services.refresh import latest_refresh
-from eldercare.regions.codes import RegionCodeError, ancestor_codes, normalize_code
+from eldercare.regions.codes import ancestor_codes
 from eldercare.regions.models import Region
-from eldercare.regions.services import current_region, region_names
+from eldercare.regions.services import region_names
 
 
 @dataclass(frozen=True)
@@ -70,23 +69,6 @@ class Board:
             "children": [{"code": code, "name": name} for code, name in self.children],
             "figures": [panel.as_dict() for panel in self.panels],
         }
-
-
-def chosen_region(user: Any, raw: str | None) -> str:
-    """?region= (default: the user's own region): a current region inside the scope, else 404."""
-    own = scope_code(user)
-    if own is None:
-        raise Http404(gettext("区划不存在"))
-    text = (raw or "").strip()
-    if not text:
-        return own
-    try:
-        code = normalize_code(text)
-    except RegionCodeError as error:
-        raise Http404(gettext("区划不存在")) from error
-    if not in_scope(user, code) or current_region(code) is None:
-        raise Http404(gettext("区划不存在"))
-    return code
 
 
 def build_board(user: Any, region_code: str) -> Board:

@@ -103,16 +103,30 @@ def audit_create(actor: Any, obj: models.Model, region_code: str, detail: dict[s
     record(actor=actor, action=AuditAction.CREATE, obj=obj, region_code=region_code, detail=detail)
 
 
-def audit_transition(
-    actor: Any, obj: models.Model, region_code: str, before: str, after: str, detail: dict[str, Any]
+def change_status(
+    actor: Any,
+    subject: Provider | StaffMember,
+    status: str,
+    *,
+    reason: str,
+    day: date,
+    transition: str,
+    authority: str = "",
 ) -> None:
+    """Set the subject's status with its reason and date (a provider also keeps the deciding
+    authority), audited as a transition. The caller holds the row lock and checked the state."""
+    before = subject.status
+    subject.status, subject.status_reason, subject.status_date = status, reason, day
+    if isinstance(subject, Provider):
+        subject.status_authority = authority
+    subject.save()
     record(
         actor=actor,
         action=AuditAction.UPDATE,
-        obj=obj,
-        region_code=region_code,
-        changes={"status": [before, after]},
-        detail=detail,
+        obj=subject,
+        region_code=subject.region_code,
+        changes={"status": [before, status]},
+        detail={"transition": transition, "reason": reason, "authority": authority, "date": day},
     )
 
 

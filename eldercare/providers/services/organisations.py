@@ -8,8 +8,8 @@ and prices may also be kept by the provider's own manager (MANAGE_OWN_PROVIDER).
                  └─ exit (ACTIVE or SUSPENDED) → EXITED (final)
 
 Every block and lift of the blacklist writes a BlacklistEntry (reason, date, authority). A
-provider that is not ACTIVE, and every one of its staff, is not assignable (`is_assignable`,
-`queries.assignable_staff`).
+provider that is not ACTIVE, and every one of its staff, is not assignable (`is_assignable`;
+dispatch applies it in orders.services.dispatching and .candidates).
 """
 
 from collections.abc import Mapping, Sequence
@@ -36,7 +36,7 @@ from eldercare.providers.models import (
 from eldercare.providers.rules.credit_code import CreditCodeError, kind_conflict, parse_credit_code
 from eldercare.providers.services.common import (
     audit_create,
-    audit_transition,
+    change_status,
     current_regions,
     decision,
     record_blacklist_decision,
@@ -251,31 +251,6 @@ def _state_error(provider: Provider, verb: str) -> ProviderStateError:
     )
 
 
-def _set_status(
-    actor: Any,
-    provider: Provider,
-    status: str,
-    reason: str,
-    decided_on: date,
-    authority: str,
-    transition: str,
-) -> None:
-    before = provider.status
-    provider.status = status
-    provider.status_reason = reason
-    provider.status_date = decided_on
-    provider.status_authority = authority
-    provider.save()
-    audit_transition(
-        actor,
-        provider,
-        provider.region_code,
-        before,
-        status,
-        {"transition": transition, "reason": reason, "authority": authority, "date": decided_on},
-    )
-
-
 def suspend_provider(
     *, actor: Any, provider: Provider, reason: str, decided_on: date | None, authority: str = ""
 ) -> Provider:
@@ -286,7 +261,15 @@ def suspend_provider(
         locked = _lock(provider)
         if locked.status != ProviderStatus.ACTIVE:
             raise _state_error(locked, "暂停")
-        _set_status(actor, locked, ProviderStatus.SUSPENDED, reason, day, authority, "suspend")
+        change_status(
+            actor,
+            locked,
+            ProviderStatus.SUSPENDED,
+            reason=reason,
+            day=day,
+            transition="suspend",
+            authority=authority,
+        )
     return locked
 
 
@@ -300,7 +283,15 @@ def blacklist_provider(
         locked = _lock(provider)
         if locked.status not in (ProviderStatus.ACTIVE, ProviderStatus.SUSPENDED):
             raise _state_error(locked, "列入黑名单")
-        _set_status(actor, locked, ProviderStatus.BLACKLISTED, reason, day, authority, "blacklist")
+        change_status(
+            actor,
+            locked,
+            ProviderStatus.BLACKLISTED,
+            reason=reason,
+            day=day,
+            transition="blacklist",
+            authority=authority,
+        )
         record_blacklist_decision(
             actor, locked, is_lift=False, reason=reason, day=day, authority=authority
         )
@@ -321,7 +312,15 @@ def lift_provider(
         elif locked.status != ProviderStatus.SUSPENDED:
             raise _state_error(locked, "恢复")
         reason, day, authority = decision(reason, decided_on, authority, need_authority=blacklisted)
-        _set_status(actor, locked, ProviderStatus.ACTIVE, reason, day, authority, "lift")
+        change_status(
+            actor,
+            locked,
+            ProviderStatus.ACTIVE,
+            reason=reason,
+            day=day,
+            transition="lift",
+            authority=authority,
+        )
         if blacklisted:
             record_blacklist_decision(
                 actor, locked, is_lift=True, reason=reason, day=day, authority=authority
@@ -340,5 +339,13 @@ def exit_provider(
         locked = _lock(provider)
         if locked.status not in (ProviderStatus.ACTIVE, ProviderStatus.SUSPENDED):
             raise _state_error(locked, "退出")
-        _set_status(actor, locked, ProviderStatus.EXITED, reason, day, authority, "exit")
+        change_status(
+            actor,
+            locked,
+            ProviderStatus.EXITED,
+            reason=reason,
+            day=day,
+            transition="exit",
+            authority=authority,
+        )
     return locked

@@ -34,7 +34,7 @@ from eldercare.providers.models import (
 from eldercare.providers.rules.schedule import ScheduleError, Window, check_windows
 from eldercare.providers.services.common import (
     audit_create,
-    audit_transition,
+    change_status,
     current_regions,
     decision,
     record_blacklist_decision,
@@ -311,30 +311,6 @@ def _state_error(member: StaffMember, verb: str) -> ProviderStateError:
     )
 
 
-def _set_status(
-    actor: Any,
-    member: StaffMember,
-    status: str,
-    reason: str,
-    day: date,
-    transition: str,
-    authority: str = "",
-) -> None:
-    before = member.status
-    member.status = status
-    member.status_reason = reason
-    member.status_date = day
-    member.save()
-    audit_transition(
-        actor,
-        member,
-        member.region_code,
-        before,
-        status,
-        {"transition": transition, "reason": reason, "authority": authority, "date": day},
-    )
-
-
 def blacklist_staff(
     *, actor: Any, member: StaffMember, reason: str, decided_on: date | None, authority: str
 ) -> StaffMember:
@@ -345,7 +321,15 @@ def blacklist_staff(
         locked = _lock(member)
         if locked.status == StaffStatus.BLACKLISTED:
             raise _state_error(locked, "列入黑名单")
-        _set_status(actor, locked, StaffStatus.BLACKLISTED, reason, day, "blacklist", authority)
+        change_status(
+            actor,
+            locked,
+            StaffStatus.BLACKLISTED,
+            reason=reason,
+            day=day,
+            transition="blacklist",
+            authority=authority,
+        )
         record_blacklist_decision(
             actor, locked, is_lift=False, reason=reason, day=day, authority=authority
         )
@@ -362,7 +346,15 @@ def lift_staff(
         locked = _lock(member)
         if locked.status != StaffStatus.BLACKLISTED:
             raise _state_error(locked, "解除黑名单")
-        _set_status(actor, locked, StaffStatus.ACTIVE, reason, day, "lift", authority)
+        change_status(
+            actor,
+            locked,
+            StaffStatus.ACTIVE,
+            reason=reason,
+            day=day,
+            transition="lift",
+            authority=authority,
+        )
         record_blacklist_decision(
             actor, locked, is_lift=True, reason=reason, day=day, authority=authority
         )
@@ -379,5 +371,5 @@ def staff_leaves(
         locked = _lock(member)
         if locked.status not in (StaffStatus.ACTIVE, StaffStatus.SUSPENDED):
             raise _state_error(locked, "办理离职")
-        _set_status(actor, locked, StaffStatus.LEFT, reason, day, "leave")
+        change_status(actor, locked, StaffStatus.LEFT, reason=reason, day=day, transition="leave")
     return locked

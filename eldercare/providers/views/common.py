@@ -1,29 +1,15 @@
-"""What the pages share: showing service errors, region choices, paging."""
+"""What the pages share: region choices and paging."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest
 
 from eldercare.accounts.access import scoped_regions
-from eldercare.providers.errors import ProviderDataError
 from eldercare.regions.codes import Level, subtree_range
 from eldercare.regions.models import Region
 
 PAGE_SIZE = 50
-
-
-def show_problems(request: HttpRequest, error: ProviderDataError) -> None:
-    for problem in error.problems:
-        messages.error(request, str(problem))
-
-
-def show_form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
 
 
 def _choices(regions: Any) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from eldercare.accounts.access import Action, can, get_scoped_or_404, requires, scope_code, scoped
+from eldercare.core.feedback import show_error, show_form_errors
 from eldercare.providers import services
 from eldercare.providers.directory import map_data, township_of
 from eldercare.providers.errors import ProviderDataError
@@ -21,8 +22,6 @@ from eldercare.providers.models import Facility, Provider
 from eldercare.providers.queries import region_filter
 from eldercare.providers.views.common import (
     page_of,
-    show_form_errors,
-    show_problems,
     village_choices,
 )
 from eldercare.regions.services import region_names
@@ -121,7 +120,7 @@ def _facility_form_page(request: HttpRequest, facility: Facility | None) -> Http
                         services=list(data["services"]),
                     )
             except ProviderDataError as error:
-                show_problems(request, error)
+                show_error(request, error)
             else:
                 messages.success(request, _("已保存"))
                 return redirect("providers:facility_detail", pk=facility.pk)
@@ -144,7 +143,7 @@ def facility_import(request: HttpRequest) -> HttpResponse:
                     actor=request.user, file=upload, dry_run=bool(request.POST.get("dry_run"))
                 )
             except ProviderDataError as error:
-                show_problems(request, error)
+                show_error(request, error)
     return render(request, "providers/facility_import.html", {"result": result})
 
 

@@ -18,6 +18,7 @@ from eldercare.accounts.access import (
     scoped,
     staff_member_of,
 )
+from eldercare.core.feedback import show_error, show_form_errors
 from eldercare.providers import services
 from eldercare.providers.errors import ProviderDataError, ProviderStateError
 from eldercare.providers.forms import (
@@ -32,8 +33,6 @@ from eldercare.providers.queries import prices_in_effect, providers_for
 from eldercare.providers.views.common import (
     area_choices,
     page_of,
-    show_form_errors,
-    show_problems,
 )
 from eldercare.regions.services import region_names
 
@@ -99,7 +98,7 @@ def _provider_form_page(request: HttpRequest, provider: Provider | None) -> Http
                     )
                     messages.success(request, _("已保存"))
             except ProviderDataError as error:
-                show_problems(request, error)
+                show_error(request, error)
             else:
                 return redirect("providers:detail", pk=provider.pk)
         else:
@@ -175,7 +174,7 @@ def provider_status(request: HttpRequest, pk: int) -> HttpResponse:
             authority=data["authority"],
         )
     except ProviderDataError as error:
-        show_problems(request, error)
+        show_error(request, error)
     except ProviderStateError as error:
         messages.error(request, str(error))
     else:
@@ -198,7 +197,7 @@ def provider_price(request: HttpRequest, pk: int) -> HttpResponse:
                 effective_from=form.cleaned_data["effective_from"],
             )
         except ProviderDataError as error:
-            show_problems(request, error)
+            show_error(request, error)
         except ProviderStateError as error:
             messages.error(request, str(error))
         else:
@@ -217,7 +216,7 @@ def provider_licence(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_licence(actor=request.user, provider=provider, data=form.cleaned_data)
         except ProviderDataError as error:
-            show_problems(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("证照已添加"))
     else:

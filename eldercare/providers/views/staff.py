@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from eldercare.accounts.access import Action, can, get_scoped_or_404, requires, scoped
 from eldercare.accounts.models import User
+from eldercare.core.feedback import show_error, show_form_errors
 from eldercare.providers import services
 from eldercare.providers.errors import Problem, ProviderDataError, ProviderStateError
 from eldercare.providers.forms import (
@@ -23,7 +24,7 @@ from eldercare.providers.forms import (
 from eldercare.providers.models import Provider, StaffMember, StaffStatus
 from eldercare.providers.queries import health_certificates_due, region_filter
 from eldercare.providers.rules.schedule import ScheduleError, Window, format_windows, parse_windows
-from eldercare.providers.views.common import page_of, show_form_errors, show_problems, within_areas
+from eldercare.providers.views.common import page_of, within_areas
 from eldercare.providers.views.providers import may_keep
 from eldercare.regions.services import region_names
 
@@ -84,7 +85,7 @@ def _staff_form_page(
                     actor=request.user, member=member, items=list(form.cleaned_data["skills"])
                 )
             except ProviderDataError as error:
-                show_problems(request, error)
+                show_error(request, error)
             else:
                 messages.success(request, _("已保存"))
                 return redirect("providers:staff_detail", pk=member.pk)
@@ -158,7 +159,7 @@ def staff_training(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_training(actor=request.user, member=member, data=form.cleaned_data)
         except ProviderDataError as error:
-            show_problems(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("培训记录已添加"))
     else:
@@ -175,11 +176,9 @@ def staff_availability(request: HttpRequest, pk: int) -> HttpResponse:
         windows = parse_windows(text)
         services.set_availability(actor=request.user, member=member, windows=windows)
     except ScheduleError as error:
-        show_problems(
-            request, ProviderDataError([Problem("availability", error.code, error.message)])
-        )
+        show_error(request, ProviderDataError([Problem("availability", error.code, error.message)]))
     except ProviderDataError as error:
-        show_problems(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("可服务时段已保存"))
     return redirect("providers:staff_detail", pk=pk)
@@ -209,7 +208,7 @@ def staff_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise ProviderStateError(_("人员不能执行该操作"))
     except ProviderDataError as error:
-        show_problems(request, error)
+        show_error(request, error)
     except ProviderStateError as error:
         messages.error(request, str(error))
     else:
@@ -227,7 +226,7 @@ def staff_login(request: HttpRequest, pk: int) -> HttpResponse:
             raise ProviderDataError([Problem("user", "unknown", _("账号不存在"))])
         services.link_login(actor=request.user, member=member, user=user)
     except ProviderDataError as error:
-        show_problems(request, error)
+        show_error(request, error)
     else:
         messages.success(request, _("登录账号已关联"))
     return redirect("providers:staff_detail", pk=pk)
