@@ -40,7 +40,9 @@ class CoordinateError(ValueError):
         self.message = message
 
 
-def _degrees(value: object, name: str) -> Decimal:
+def degrees(value: object, name: str) -> Decimal:
+    """A finite number of decimal degrees to six places (not NaN, not infinite), else
+    CoordinateError; the range is the caller's to check."""
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as error:
@@ -57,8 +59,8 @@ def parse_coordinates(latitude: object, longitude: object) -> tuple[Decimal, Dec
         return None
     if any(empty):
         raise CoordinateError("partial", "纬度和经度应同时填写或同时留空")
-    lat = _degrees(latitude, "纬度")
-    lng = _degrees(longitude, "经度")
+    lat = degrees(latitude, "纬度")
+    lng = degrees(longitude, "经度")
     if not -90 <= lat <= 90:
         raise CoordinateError("latitude_range", f"纬度应在 -90 到 90 之间：{lat}")
     if not -180 <= lng <= 180:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from eldercare.accounts.access import Action, get_scoped_or_404, in_scope, scope_code
+from eldercare.accounts.access import Action, chosen_region, get_scoped_or_404
 from eldercare.accounts.api_permissions import ActionPermission
 from eldercare.core.api_problems import ProblemResponses, json_body
 from eldercare.core.pagination import CappedCountPagination
@@ -124,6 +124,13 @@ def _day(data: Mapping[str, Any], name: str) -> date:
         return date.fromisoformat(str(data.get(name) or ""))
     except ValueError as error:
         raise FundsDataError([Problem(name, "format", "应为日期，如 2020-05-10")]) from error
+
+
+def _record_id(data: Mapping[str, Any], name: str) -> int:
+    value = str(data.get(name) or "")
+    if not value.isdigit():
+        raise FundsDataError([Problem(name, "format", f"应为记录编号（整数）：{value}")])
+    return int(value)
 
 
 def _raw(data: Mapping[str, Any], name: str) -> Any:
@@ -295,7 +302,7 @@ class AllocationViewSet(FundsViewSet):
     def list(self, request: Request) -> Response:
         rows = self.get_queryset()
         if request.query_params.get("source"):
-            rows = rows.filter(source_id=request.query_params["source"])
+            rows = rows.filter(source_id=_record_id(request.query_params, "source"))
         return self._list(rows, allocation_data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -347,7 +354,7 @@ class ExpenditureViewSet(FundsViewSet):
     def list(self, request: Request) -> Response:
         rows = self.get_queryset()
         if request.query_params.get("allocation"):
-            rows = rows.filter(allocation_id=request.query_params["allocation"])
+            rows = rows.filter(allocation_id=_record_id(request.query_params, "allocation"))
         return self._list(rows, expenditure_data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -440,9 +447,7 @@ class ExecutionViewSet(FundsViewSet):
 
     def list(self, request: Request) -> Response:
         params = request.query_params
-        region = params.get("region") or scope_code(request.user) or ""
-        if not in_scope(request.user, region):
-            raise Http404("记录不存在")
+        region = chosen_region(request.user, params.get("region"))
         on = _day(params, "on") if params.get("on") else services.today_local()
         kinds = [params["kind"]] if params.get("kind") else None
         lottery = execution.lottery_share(region, on)

@@ -2,6 +2,7 @@
 allocations, projects, expenditure entry with vouchers, corrections, the Excel ledger and the
 audited voucher download. Each view: parse → access check → one service call → render."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,12 +19,12 @@ from django.views.decorators.http import require_POST
 from eldercare.accounts.access import (
     Action,
     can,
+    chosen_region,
     get_scoped_or_404,
-    in_scope,
     requires,
-    scope_code,
     scoped,
 )
+from eldercare.core.feedback import show_error, show_form_errors
 from eldercare.core.money import format_fen
 from eldercare.funds import execution, services
 from eldercare.funds.errors import FundsDataError, FundsLimitError, FundsStateError
@@ -37,7 +38,7 @@ from eldercare.funds.forms import (
     SourceForm,
     VoucherForm,
 )
-from eldercare.funds.models import Voucher
+from eldercare.funds.models import Allocation, Expenditure, Source, Voucher
 from eldercare.funds.queries import (
     allocations_for,
     expenditures_for,
@@ -49,23 +50,6 @@ from eldercare.funds.series import share
 from eldercare.regions.services import region_names
 
 PAGE_SIZE = 50
-
-
-def _show_error(request: HttpRequest, error: Exception) -> None:
-    if isinstance(error, FundsDataError):
-        for problem in error.problems:
-            messages.error(
-                request, f"{problem.label}：{problem.message}" if problem.field else problem.message
-            )
-    else:
-        messages.error(request, str(error))
-
-
-def _show_form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> Any:
@@ -84,9 +68,7 @@ def execution_page(request: HttpRequest) -> HttpResponse:
     form = ExecutionFilterForm(request.GET or None)
     form.is_valid()
     data = form.cleaned_data if form.is_bound else {}
-    region = data.get("region") or scope_code(request.user) or ""
-    if not in_scope(request.user, region):
-        raise Http404("记录不存在")
+    region = chosen_region(request.user, data.get("region"))
     on: date = data.get("on") or services.today_local()
     kinds = [data["kind"]] if data.get("kind") else None
     children = execution.children_progress(region, on, kinds)
@@ -144,12 +126,12 @@ def source_list(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST":
             if not form.is_valid():
-                _show_form_errors(request, form)
+                show_form_errors(request, form)
             else:
                 try:
                     source = services.create_source(actor=request.user, data=form.to_input())
                 except FundsDataError as error:
-                    _show_error(request, error)
+                    show_error(request, error)
                 else:
                     messages.success(request, _("资金来源已登记"))
                     return redirect("funds:source", pk=source.pk)
@@ -207,12 +189,12 @@ def source_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     regions = managed_regions(request.user, within=source.region_code)
     form = AllocationForm(request.POST, regions=regions, projects=projects_for(request.user))
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("funds:source", pk=pk)
     try:
         allocation = services.allocate(actor=request.user, source=source, data=form.to_input())
     except (FundsDataError, FundsLimitError, FundsStateError) as error:
-        _show_error(request, error)
+        show_error(request, error)
         return redirect("funds:source", pk=pk)
     messages.success(request, _("资金已下达"))
     return redirect("funds:allocation", pk=allocation.pk)
@@ -222,25 +204,16 @@ def source_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def source_correct(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_scoped_or_404(request.user, sources_for(request.user), pk=pk)
-    reason = ReasonForm(request.POST)
     form = SourceForm(request.POST, prefix="new", regions=managed_regions(request.user))
-    replace = request.POST.get("replace") == "on"
-    if not reason.is_valid() or (replace and not form.is_valid()):
-        _show_form_errors(request, reason)
-        _show_form_errors(request, form)
-        return redirect("funds:source", pk=pk)
-    try:
-        result = services.correct_source(
-            actor=request.user,
-            source=source,
-            reason=reason.cleaned_data["reason"],
-            replacement=form.to_input() if replace else None,
-        )
-    except (FundsDataError, FundsLimitError, FundsStateError) as error:
-        _show_error(request, error)
-        return redirect("funds:source", pk=pk)
-    messages.success(request, _("已冲销原记录") if result.replacement is None else _("已更正"))
-    return redirect("funds:source", pk=(result.replacement or source).pk)
+    return _correct(
+        request,
+        source,
+        form,
+        "funds:source",
+        lambda reason, replacement: services.correct_source(
+            actor=request.user, source=source, reason=reason, replacement=replacement
+        ),
+    )
 
 
 # --- allocations and expenditures -------------------------------------------------------------
@@ -293,7 +266,7 @@ def allocation_spend(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = get_scoped_or_404(request.user, allocations_for(request.user), pk=pk)
     form = ExpenditureForm(request.POST, request.FILES)
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
         return redirect("funds:allocation", pk=pk)
     try:
         expenditure = services.spend(
@@ -303,7 +276,7 @@ def allocation_spend(request: HttpRequest, pk: int) -> HttpResponse:
             vouchers=request.FILES.getlist("vouchers"),
         )
     except (FundsDataError, FundsLimitError, FundsStateError) as error:
-        _show_error(request, error)
+        show_error(request, error)
         return redirect("funds:allocation", pk=pk)
     messages.success(request, _("支出已登记，凭证号 %(no)s") % {"no": expenditure.voucher_no})
     return redirect("funds:allocation", pk=pk)
@@ -314,27 +287,18 @@ def allocation_spend(request: HttpRequest, pk: int) -> HttpResponse:
 def allocation_correct(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = get_scoped_or_404(request.user, allocations_for(request.user), pk=pk)
     regions = managed_regions(request.user, within=allocation.source.region_code)
-    reason = ReasonForm(request.POST)
     form = AllocationForm(
         request.POST, prefix="new", regions=regions, projects=projects_for(request.user)
     )
-    replace = request.POST.get("replace") == "on"
-    if not reason.is_valid() or (replace and not form.is_valid()):
-        _show_form_errors(request, reason)
-        _show_form_errors(request, form)
-        return redirect("funds:allocation", pk=pk)
-    try:
-        result = services.correct_allocation(
-            actor=request.user,
-            allocation=allocation,
-            reason=reason.cleaned_data["reason"],
-            replacement=form.to_input() if replace else None,
-        )
-    except (FundsDataError, FundsLimitError, FundsStateError) as error:
-        _show_error(request, error)
-        return redirect("funds:allocation", pk=pk)
-    messages.success(request, _("已冲销原记录") if result.replacement is None else _("已更正"))
-    return redirect("funds:allocation", pk=(result.replacement or allocation).pk)
+    return _correct(
+        request,
+        allocation,
+        form,
+        "funds:allocation",
+        lambda reason, replacement: services.correct_allocation(
+            actor=request.user, allocation=allocation, reason=reason, replacement=replacement
+        ),
+    )
 
 
 @requires(Action.VIEW_FUNDS)
@@ -368,26 +332,45 @@ def expenditure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def expenditure_correct(request: HttpRequest, pk: int) -> HttpResponse:
     expenditure = get_scoped_or_404(request.user, expenditures_for(request.user), pk=pk)
-    reason = ReasonForm(request.POST)
     form = ExpenditureForm(request.POST, request.FILES, prefix="new")
-    replace = request.POST.get("replace") == "on"
-    if not reason.is_valid() or (replace and not form.is_valid()):
-        _show_form_errors(request, reason)
-        _show_form_errors(request, form)
-        return redirect("funds:expenditure", pk=pk)
-    try:
-        result = services.correct_expenditure(
+    return _correct(
+        request,
+        expenditure,
+        form,
+        "funds:expenditure",
+        lambda reason, replacement: services.correct_expenditure(
             actor=request.user,
             expenditure=expenditure,
-            reason=reason.cleaned_data["reason"],
-            replacement=form.to_input() if replace else None,
-            vouchers=request.FILES.getlist("new-vouchers") if replace else (),
-        )
+            reason=reason,
+            replacement=replacement,
+            vouchers=request.FILES.getlist("new-vouchers") if replacement else (),
+        ),
+    )
+
+
+def _correct(
+    request: HttpRequest,
+    entry: Source | Allocation | Expenditure,
+    form: Any,
+    page: str,
+    correct: Callable[[str, Any], Any],
+) -> HttpResponse:
+    """The frame of the three corrections: a reason, and with "replace" ticked the corrected
+    values in `form`; `correct(reason, replacement or None)` reverses (and replaces) the entry."""
+    reason = ReasonForm(request.POST)
+    replace = request.POST.get("replace") == "on"
+    if not reason.is_valid() or (replace and not form.is_valid()):
+        show_form_errors(request, reason)
+        if replace:  # a plain cancellation does not fill in the corrected values
+            show_form_errors(request, form)
+        return redirect(page, pk=entry.pk)
+    try:
+        result = correct(reason.cleaned_data["reason"], form.to_input() if replace else None)
     except (FundsDataError, FundsLimitError, FundsStateError) as error:
-        _show_error(request, error)
-        return redirect("funds:expenditure", pk=pk)
+        show_error(request, error)
+        return redirect(page, pk=entry.pk)
     messages.success(request, _("已冲销原记录") if result.replacement is None else _("已更正"))
-    return redirect("funds:expenditure", pk=(result.replacement or expenditure).pk)
+    return redirect(page, pk=(result.replacement or entry).pk)
 
 
 @requires(Action.MANAGE_FUNDS)
@@ -396,14 +379,14 @@ def voucher_upload(request: HttpRequest, pk: int) -> HttpResponse:
     expenditure = get_scoped_or_404(request.user, expenditures_for(request.user), pk=pk)
     form = VoucherForm(request.POST, request.FILES)
     if not form.is_valid():
-        _show_form_errors(request, form)
+        show_form_errors(request, form)
     else:
         try:
             services.add_voucher(
                 actor=request.user, expenditure=expenditure, upload=form.cleaned_data["file"]
             )
         except FundsDataError as error:
-            _show_error(request, error)
+            show_error(request, error)
         else:
             messages.success(request, _("凭证已上传"))
     return redirect("funds:expenditure", pk=pk)
@@ -432,12 +415,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
         form = ProjectForm(request.POST or None, regions=managed_regions(request.user))
         if request.method == "POST":
             if not form.is_valid():
-                _show_form_errors(request, form)
+                show_form_errors(request, form)
             else:
                 try:
                     services.create_project(actor=request.user, data=form.to_input())
                 except FundsDataError as error:
-                    _show_error(request, error)
+                    show_error(request, error)
                 else:
                     messages.success(request, _("项目已登记"))
                     return redirect("funds:projects")
@@ -458,7 +441,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         region = None
         label = f"{source.year}-{source.pk}"
     else:
-        region = request.GET.get("region") or scope_code(request.user) or ""
+        region = chosen_region(request.user, request.GET.get("region"))
         label = region or "all"
     content, _count = export_ledger(actor=request.user, source=source, region_code=region)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)

@@ -8,6 +8,7 @@ transition 409. Staff ID numbers and phones are masked in every response.
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -318,8 +319,9 @@ class StaffViewSet(_ProvidersViewSet):
             raise ProviderDataError([Problem("provider", "required", "请指定服务机构")])
         provider = get_scoped_or_404(request.user, Provider.objects.all(), pk=data["provider"])
         items = _items(data.get("skills", []), "skills")
-        member = services.register_staff(actor=request.user, provider=provider, data=data)
-        services.set_skills(actor=request.user, member=member, items=items)
+        with transaction.atomic():  # a refused skill leaves no half-registered member
+            member = services.register_staff(actor=request.user, provider=provider, data=data)
+            services.set_skills(actor=request.user, member=member, items=items)
         return self._shown(member, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["put"])

@@ -126,6 +126,8 @@ def test_bad_coordinates_and_future_install_dates_are_refused(world: Any) -> Non
     for kwargs, message in [
         ({"latitude": "95", "longitude": "110"}, "纬度"),
         ({"latitude": "26"}, "同时填写"),
+        ({"latitude": "nan", "longitude": "110"}, "纬度：应为数字"),
+        ({"latitude": "26", "longitude": "-Infinity"}, "经度：应为数字"),
         ({"installed_on": timezone.localdate() + timedelta(days=1)}, "不能晚于今天"),
     ]:
         with pytest.raises(AlarmDataError, match=message):

@@ -178,3 +178,24 @@ def test_lists_filter_by_region_within_the_scope(books: Books) -> None:
     ]
     bad = client.get("/api/v1/fund-allocations/", {"region": "43x"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "region_code"
+
+
+def test_a_record_filter_that_is_not_a_number_is_a_clear_error(books: Books) -> None:
+    client = api(books.world, Role.COUNTY_ADMIN)
+    for path, name in (
+        ("/api/v1/fund-allocations/", "source"),
+        ("/api/v1/fund-expenditures/", "allocation"),
+    ):
+        response = client.get(path, {name: "abc"})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["field"] == name
+    assert client.get("/api/v1/fund-allocations/", {"source": books.source.pk}).json()["count"] == 1
+
+
+@pytest.mark.parametrize(("region", "status"), [("4311", 200), ("abc", 404), ("431199", 404)])
+def test_the_execution_region_is_chosen_like_every_page(
+    world: World, region: str, status: int
+) -> None:
+    """A national user too: a short code is padded, a malformed or unknown one is a 404."""
+    response = api(world, Role.SYSTEM_ADMIN).get("/api/v1/fund-execution/", {"region": region})
+    assert response.status_code == status

@@ -234,3 +234,32 @@ def test_the_openapi_schema_lists_the_fund_endpoints(world: World) -> None:
         "/api/v1/fund-execution/",
     ):
         assert path in text
+
+
+@pytest.mark.parametrize(("region", "status"), [("4311", 200), ("abc", 404), ("431102", 200)])
+def test_a_national_users_region_is_padded_or_refused(
+    world: World, region: str, status: int
+) -> None:
+    client = client_for(world, Role.SYSTEM_ADMIN)
+    assert client.get("/funds/", {"region": region}).status_code == status
+    assert client.get("/funds/ledger.xlsx", {"region": region}).status_code == status
+
+
+def test_cancelling_an_allocation_and_a_source_through_their_pages(books: Books) -> None:
+    client = client_for(books.world, Role.COUNTY_ADMIN)
+    blank = client.post(f"/funds/allocations/{books.allocation.pk}/correct/", {}, follow=True)
+    shown = [str(message) for message in blank.context["messages"]]
+    assert shown == ["更正原因：该字段是必填项。"]  # not the corrected values' fields too
+    assert not Allocation.objects.filter(reverses=books.allocation).exists()
+    cancelled = client.post(
+        f"/funds/allocations/{books.allocation.pk}/correct/", {"reason": "重复录入"}
+    )
+    assert cancelled["Location"].endswith(f"/allocations/{books.allocation.pk}/")
+    assert Allocation.objects.get(reverses=books.allocation).amount_fen == -400_000
+    wrong = client.post(
+        f"/funds/sources/{books.source.pk}/correct/", {"reason": "金额录错", "replace": "on"}
+    )
+    assert wrong["Location"].endswith(f"/sources/{books.source.pk}/")
+    assert not Source.objects.filter(reverses=books.source).exists()
+    client.post(f"/funds/sources/{books.source.pk}/correct/", {"reason": "作废"})
+    assert Source.objects.get(reverses=books.source).amount_fen == -1_000_000

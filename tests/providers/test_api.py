@@ -173,3 +173,28 @@ def test_schema_documents_the_endpoints(world: World) -> None:
         "/api/v1/facilities/",
     ):
         assert path in schema
+
+
+def test_a_refused_skill_leaves_no_registered_member(
+    world: World, provider_a: Provider, meal, own_staff
+) -> None:
+    from eldercare.providers.models import StaffMember
+
+    meal.is_active = False
+    meal.save()
+    before = StaffMember.objects.count()
+    response = api(world, "provider_manager").post(
+        "/api/v1/staff/",
+        {
+            "provider": provider_a.pk,
+            "name": "孙护理",
+            "id_number": factories.id_number(date(1990, 2, 2)),
+            "kind": "caregiver",
+            "region_code": world.village_a,
+            "skills": [meal.code],
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    assert response.json()["errors"][0]["field"] == "skills"
+    assert StaffMember.objects.count() == before

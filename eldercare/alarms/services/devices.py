@@ -6,7 +6,7 @@ Every change is audited; the secret itself never is (it is derived, see rules/si
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from eldercare.alarms.errors import AlarmDataError, AlarmStateError, Problem
 from eldercare.alarms.models import Device, DeviceKind, DeviceStatus, Gateway
 from eldercare.alarms.rules.signing import derive_secret
 from eldercare.core import audit
+from eldercare.core.geo import CoordinateError, degrees
 from eldercare.core.models import AuditAction
 from eldercare.registry.choices import ResidentStatus
 from eldercare.registry.models import Resident
@@ -50,8 +51,8 @@ def _coordinate(value: Any, field: str, limit: int, problems: list[Problem]) -> 
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except InvalidOperation:
+        number = degrees(value, field)
+    except CoordinateError:
         problems.append(Problem(field, "invalid", "应为数字"))
         return None
     if not -limit <= number <= limit:

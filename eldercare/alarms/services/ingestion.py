@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
@@ -25,6 +25,7 @@ from eldercare.alarms.models import Alarm, Device, DeviceEvent, DeviceStatus, Ga
 from eldercare.alarms.rules import kinds
 from eldercare.alarms.rules.signing import SignatureError, verify
 from eldercare.alarms.services.devices import device_secret, gateway_secret
+from eldercare.core.geo import CoordinateError, degrees
 
 ACCEPTED = "accepted"
 DUPLICATE = "duplicate"
@@ -138,8 +139,8 @@ def _decimal(
         problems.append(Problem(name, "wrong_type", "应为数字"))
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except InvalidOperation:
+        number = degrees(value, name)
+    except CoordinateError:
         problems.append(Problem(name, "wrong_type", "应为数字"))
         return None
     if not -limit <= number <= limit:

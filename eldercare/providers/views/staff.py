@@ -4,6 +4,7 @@ certificates running out, the detail with trainings and availability, and their 
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -73,22 +74,24 @@ def _staff_form_page(
     if request.method == "POST":
         if form.is_valid():
             try:
-                if member is None:
-                    member = services.register_staff(
-                        actor=request.user, provider=provider, data=form.cleaned_data
+                # Member and skills together: a refused skill leaves the member as it was.
+                with transaction.atomic():
+                    if member is None:
+                        saved = services.register_staff(
+                            actor=request.user, provider=provider, data=form.cleaned_data
+                        )
+                    else:
+                        saved = services.update_staff(
+                            actor=request.user, member=member, data=form.cleaned_data
+                        )
+                    services.set_skills(
+                        actor=request.user, member=saved, items=list(form.cleaned_data["skills"])
                     )
-                else:
-                    member = services.update_staff(
-                        actor=request.user, member=member, data=form.cleaned_data
-                    )
-                services.set_skills(
-                    actor=request.user, member=member, items=list(form.cleaned_data["skills"])
-                )
             except ProviderDataError as error:
                 show_error(request, error)
             else:
                 messages.success(request, _("已保存"))
-                return redirect("providers:staff_detail", pk=member.pk)
+                return redirect("providers:staff_detail", pk=saved.pk)
         else:
             show_form_errors(request, form)
     return render(
